@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { legacySchema } from "./legacy";
+import { platformSchema } from "./platform";
+import { procedureSchema } from "./procedure";
+import { secretsSchema } from "./secrets";
+import { stagingSchema } from "./staging";
+
+/**
+ * One schema for every stack (local, staging, production). Each section lives in its own file;
+ * cross-section rules are checked here so that every problem is reported at once.
+ */
+export const stackConfigSchema = z
+  .object({
+    environment: z.enum(["local", "staging", "production"]),
+    ...platformSchema.shape,
+    legacy: legacySchema,
+    staging: stagingSchema.optional(),
+    procedure: procedureSchema,
+    ...secretsSchema.shape,
+  })
+  .strict();
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** Sections that hold secrets: they must be set with `pulumi config set --secret`. */
+export const secretSections = Object.keys(secretsSchema.shape) as (keyof z.infer<typeof secretsSchema>)[];
+export type SecretSection = (typeof secretSections)[number];

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+const secret = z.string().min(1, "must not be empty");
+
+/**
+ * Sections that hold secret values, set with `pulumi config set --secret --path <section>.<key>`.
+ * The loader refuses them in plaintext and hands them to the program as Pulumi secrets.
+ */
+export const secretsSchema = z.object({
+  secrets: z
+    .object({
+      apiSecretKey: secret,
+      adminPassword: secret,
+      apiToken: secret,
+      storageJwtSecret: secret,
+      mongoUri: secret.optional(),
+      storageAzureKey: secret.optional(),
+      smtpPassword: secret.optional(),
+      kcidbCredentials: secret.optional(),
+      githubToken: secret.optional(),
+      webhookSecret: secret.optional(),
+      jenkinsAdminPassword: secret.optional(),
+    })
+    .strict(),
+  labTokens: z.record(z.string(), z.object({ token: secret, callbackToken: secret }).strict()).default({}),
+});
+
+export type Secrets = z.infer<typeof secretsSchema>["secrets"];
+export type LabTokens = z.infer<typeof secretsSchema>["labTokens"];

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/** Where PRs come from: GitHub, or a local git remote with a JSON list of PRs (local stack). */
+export const forgeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("github"), owner: z.string().min(1), apiUrl: z.url().optional() }).strict(),
+  z.object({ kind: z.literal("local"), root: z.string().min(1) }).strict(),
+]);
+
+export const stagingRepoSchema = z
+  .object({
+    name: z.string().min(1),
+    main: z.string().default("main"),
+    patches: z.string().optional(),
+  })
+  .strict();
+
+/** Staging branch assembly (seed 000, legacy pending.py), per repository. */
+export const stagingSchema = z
+  .object({
+    forge: forgeSchema,
+    repos: z.array(stagingRepoSchema).min(1),
+    branch: z.string().default("staging.kernelci.org"),
+    trusted: z.array(z.string().min(1)).min(1, "the trusted list is empty: no PR could ever be merged"),
+    skipLabel: z.string().default("staging-skip"),
+    skipList: z.array(z.string()).default([]),
+    skipDrafts: z.boolean().default(false),
+    staleDays: z.number().int().positive().optional(),
+    tagPrefix: z.string().default("staging-"),
+    tagLimit: z.number().int().positive().default(20),
+    workDir: z.string().optional(),
+  })
+  .strict();
+
+export type StagingConfig = z.infer<typeof stagingSchema>;

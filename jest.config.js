@@ -1,0 +1,22 @@
+/** @type {import('jest').Config} */
+// Octokit ships ES modules only; ts-jest turns them into CommonJS for jest's module loader.
+const esmPackages = [
+  "@octokit",
+  "universal-user-agent",
+  "before-after-hook",
+  "fast-content-type-parse",
+  "json-with-bigint",
+];
+
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": "ts-jest",
+    "^.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true } }],
+  },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join("|")})/)`],
+  // The engine layer runs the real `pulumi`: minutes, not seconds.
+  testTimeout: 60_000,
+};

@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { repoRoot } from "./engine";
+
+export type StackName = "local" | "staging" | "production";
+
+/** A resource as the program registered it with the (mocked) engine. */
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  /** URNs of explicit dependsOn (the mock monitor sees those as `dependencies`). */
+  provider?: string;
+}
+
+/**
+ * Recognisable values for every secret, so tests can look for them where they must not be.
+ * Keys and labs follow the stack's own configuration.
+ */
+export function plantedSecrets(labs: string[]): Record<string, unknown> {
+  const s = (key: string) => `PLANTED-${key}-5ecret`;
+  return {
+    "kernelci:secrets": {
+      apiSecretKey: s("apiSecretKey"),
+      adminPassword: s("adminPassword"),
+      apiToken: s("apiToken"),
+      storageJwtSecret: s("storageJwtSecret"),
+      mongoUri: s("mongoUri"),
+      storageAzureKey: s("storageAzureKey"),
+      smtpPassword: s("smtpPassword"),
+      kcidbCredentials: s("kcidbCredentials"),
+      githubToken: s("githubToken"),
+      webhookSecret: s("webhookSecret"),
+      jenkinsAdminPassword: s("jenkinsAdminPassword"),
+    },
+    "kernelci:labTokens": Object.fromEntries(
+      labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
+    ),
+  };
+}
+
+/** The plain (non-secure) configuration of a committed stack file, key -> value. */
+export function stackFileConfig(stack: StackName): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file.config ?? {})) {
+    const isSecure = JSON.stringify(value).includes('"secure"');
+    if (!isSecure) config[key] = value;
+  }
+  return config;
+}
+
+export interface ProgramRun {
+  resources: Registered[];
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs index.ts under Pulumi's mocks with a stack's configuration (plus planted secrets and
+ * `overrides`, key -> value, undefined deletes) and returns what it registered.
+ */
+export async function runProgram(
+  stack: StackName,
+  overrides: Record<string, unknown> = {},
+  options: { preview?: boolean } = {},
+): Promise<ProgramRun> {
+  const plain = stackFileConfig(stack);
+  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
+  const secrets = plantedSecrets(labs);
+  const merged: Record<string, unknown> = { ...plain, ...secrets, ...overrides };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    if (value !== undefined) config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const resources: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    "kernelci",
+    stack,
+    options.preview ?? false,
+  );
+  pulumi.runtime.setAllConfig(config, Object.keys(secrets));
+  const program: { exports: Record<string, unknown> } = { exports: {} };
+  jest.isolateModules(() => {
+    program.exports = require(path.join(repoRoot, "index"));
+  });
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(program.exports)) {
+    outputs[key] = await new Promise((resolve) => (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve));
+  }
+  return { resources, outputs };
+}

@@ -1,0 +1,18 @@
+import { runProgram } from "../support/mockProgram";
+
+describe("the program", () => {
+  it("renders the local stack to a directory and registers no docker or github resource", async () => {
+    const { resources, outputs } = await runProgram("local");
+    const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
+    expect(provider?.inputs.renderYamlToDirectory).toMatch(/rendered\/local$/);
+    expect(resources.filter((r) => /^(docker|github):/.test(r.type))).toEqual([]);
+    expect(outputs.environment).toBe("local");
+  });
+
+  it("targets the staging cluster context", async () => {
+    const { resources } = await runProgram("staging");
+    const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
+    expect(provider?.inputs.context).toBe("aks-kbuild-staging");
+    expect(provider?.inputs.renderYamlToDirectory).toBeUndefined();
+  });
+});
