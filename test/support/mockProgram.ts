@@ -98,7 +98,9 @@ export async function runProgram(
   await settings.waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program.exports)) {
-    outputs[key] = await new Promise((resolve) => (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve));
+    outputs[key] = await new Promise((resolve) =>
+      (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve),
+    );
   }
   return { resources, outputs };
 }
