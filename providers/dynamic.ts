@@ -19,10 +19,8 @@ export function loadModule<T>(absolutePath: string): T {
   const tsNodeKey = Symbol.for("kernelci.ts-node");
   const registry = globalThis as unknown as Record<symbol, boolean>;
   if (!registry[tsNodeKey]) {
-    // biome-ignore lint/style/noCommonJs: loaded at run time inside the provider process
     require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
     registry[tsNodeKey] = true;
   }
-  // biome-ignore lint/style/noCommonJs: loaded at run time inside the provider process
   return require(absolutePath) as T;
 }
