@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { type SecretSection, type StackConfig, secretSections, stackConfigSchema } from "./schema";
 
-/** Every problem of a stack's configuration, reported at once, each with its key path. */
-export class ConfigError extends Error {
+/**
+ * Every problem of a stack's configuration, reported at once, each with its key path.
+ * A RunError, so the engine prints the message alone, without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
   constructor(
     readonly source: string,
     readonly problems: string[],

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { parseDocument } from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -38,16 +39,37 @@ export async function pulumiCommand(env = engineEnv()): Promise<PulumiCommand> {
   return PulumiCommand.get({ root: path.dirname(bin) });
 }
 
+/** Where a test stack made by `localStack(…, dir)` renders its manifests. */
+export function renderDirOf(dir: string): string {
+  return path.join(dir, "rendered");
+}
+
 /**
- * A stack of this project in a private copy of the local backend, so tests never touch the
- * state of the user's own local stack. `configure` may set stack config before the first run.
+ * A stack of this program, isolated from the checkout: its own file backend, project file and
+ * stack file under `dir` (the project's `main` points back at the repository), configured like
+ * the local stack, rendering to `renderDirOf(dir)`, with `config` overriding plain keys
+ * (`kernelci:<key>` -> value). Committed files and the user's own local stack stay untouched.
  */
-export async function localStack(stackName: string, backendDir: string): Promise<Stack> {
-  const env = { ...engineEnv(), PULUMI_BACKEND_URL: `file://${backendDir}` };
-  const pulumiCmd = await pulumiCommand(env);
-  fs.mkdirSync(backendDir, { recursive: true });
+export async function localStack(
+  stackName: string,
+  dir: string,
+  config: Record<string, unknown> = {},
+): Promise<Stack> {
+  const workDir = path.join(dir, "project");
+  fs.mkdirSync(path.join(dir, "state"), { recursive: true });
+  fs.mkdirSync(workDir, { recursive: true });
+  const project = parseDocument(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8"));
+  project.set("main", repoRoot);
+  fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project.toString());
+
+  const stackFile = parseDocument(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8"));
+  stackFile.setIn(["config", "kernelci:kubernetes", "renderDir"], renderDirOf(dir));
+  for (const [key, value] of Object.entries(config)) stackFile.setIn(["config", key], value);
+  fs.writeFileSync(path.join(workDir, `Pulumi.${stackName}.yaml`), stackFile.toString());
+
+  const env = { ...engineEnv(), PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}` };
   return LocalWorkspace.createOrSelectStack(
-    { stackName, workDir: repoRoot },
-    { envVars: env, pulumiCommand: pulumiCmd },
+    { stackName, workDir },
+    { envVars: env, pulumiCommand: await pulumiCommand(env) },
   );
 }
