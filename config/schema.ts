@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { legacySchema } from "./legacy";
-import { platformSchema } from "./platform";
+import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
@@ -18,7 +18,8 @@ export const stackConfigSchema = z
     procedure: procedureSchema,
     ...secretsSchema.shape,
   })
-  .strict();
+  .strict()
+  .superRefine(platformRules);
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

@@ -5,6 +5,7 @@ const secret = z.string().min(1, "must not be empty");
 /**
  * Sections that hold secret values, set with `pulumi config set --secret --path <section>.<key>`.
  * The loader refuses them in plaintext and hands them to the program as Pulumi secrets.
+ * Which optional ones a stack needs follows from its other settings (see platformRules).
  */
 export const secretsSchema = z.object({
   secrets: z
@@ -20,6 +21,8 @@ export const secretsSchema = z.object({
       githubToken: secret.optional(),
       webhookSecret: secret.optional(),
       jenkinsAdminPassword: secret.optional(),
+      /** Kubeconfig with the contexts of the build clusters named in pipeline.schedulers.kubernetes. */
+      buildKubeconfig: secret.optional(),
     })
     .strict(),
   labTokens: z.record(z.string(), z.object({ token: secret, callbackToken: secret }).strict()).default({}),
