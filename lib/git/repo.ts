@@ -1,0 +1,230 @@
+/**
+ * A thin adapter over git (simple-git) for the update procedure: kept working clones, fetch,
+ * no-ff merges, `git am` of local patches, annotated tags and pushes. Generic: it knows
+ * nothing of PRs or staging, so the kernel test revision reuses it.
+ *
+ * Exports:
+ * - `GitAuth`, `gitAuthEnv(auth)`: a token for HTTPS remotes, passed to git through the
+ *   environment (never in argv, never in .git/config, never in state).
+ * - `lsRemote(remote, patterns, auth?)`: ref -> SHA of a remote, without a clone.
+ * - `WorkingClone.open(dir, remote, options)`: a clone kept under a work dir (created empty
+ *   on first use, the remote URL refreshed every time), then `fetch`, `resolve`,
+ *   `hasCommit`, `checkout`, `merge`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
+ *   `deleteLocalTags`.
+ */
+import * as fs from "node:fs";
+import { type SimpleGit, simpleGit } from "simple-git";
+
+/** Credentials for an HTTPS remote (GitHub: a token with contents:write). */
+export interface GitAuth {
+  token: string;
+}
+
+/** Who signs merges, patch commits and tags in a working clone. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+const AUTH_ENV_KEYS = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"];
+/** git must never prompt: a missing credential fails at once with a message. */
+const QUIET_ENV_KEYS = ["GIT_TERMINAL_PROMPT"];
+
+/** The environment that hands `auth` to git as an HTTP header for this process only. */
+export function gitAuthEnv(auth?: GitAuth): Record<string, string> {
+  if (!auth) return {};
+  const basic = Buffer.from(`x-access-token:${auth.token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "http.extraHeader",
+    GIT_CONFIG_VALUE_0: `Authorization: basic ${basic}`,
+  };
+}
+
+/** Variables simple-git refuses when passed explicitly (they can run programs); git does without them. */
+const GUARDED = new Set(["editor", "pager", "prefix", "ssh_askpass", "visual"]);
+
+function gitIn(dir: string, auth?: GitAuth): SimpleGit {
+  const git = simpleGit({
+    baseDir: dir,
+    allowEnvironment: [...AUTH_ENV_KEYS, ...QUIET_ENV_KEYS],
+    // The only config passed through the environment is the auth header built above.
+    unsafe: { allowUnsafeConfigEnvCount: auth !== undefined },
+    // By default simple-git ignores a non-zero exit when stderr is empty (a conflicted
+    // `merge --quiet` reports on stdout): every failing command must throw.
+    errors: (error, result) =>
+      error ?? (result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr])),
+  });
+  // simple-git replaces the whole environment when one is given: start from ours, minus
+  // the variables it guards (as it would strip them itself).
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => {
+      const k = key.toLowerCase();
+      return !k.startsWith("git_") && !GUARDED.has(k);
+    }),
+  );
+  return git.env({ ...env, GIT_TERMINAL_PROMPT: "0", ...gitAuthEnv(auth) });
+}
+
+/** Removes a token that git may echo back in an error (URLs with credentials). */
+export function redact(text: string, auth?: GitAuth): string {
+  return auth ? text.split(auth.token).join("***") : text;
+}
+
+/** ref -> SHA on a remote for the given patterns (e.g. `refs/heads/main`, `refs/pull/*\/head`). */
+export async function lsRemote(
+  remote: string,
+  patterns: readonly string[],
+  auth?: GitAuth,
+): Promise<Map<string, string>> {
+  let out: string;
+  try {
+    out = await gitIn(process.cwd(), auth).raw(["ls-remote", "--", remote, ...patterns]);
+  } catch (err) {
+    throw new Error(`git ls-remote ${remote} failed: ${redact(String(err), auth)}`);
+  }
+  const refs = new Map<string, string>();
+  for (const line of out.split("\n")) {
+    const [sha, ref] = line.trim().split(/\s+/);
+    if (sha && ref) refs.set(ref, sha);
+  }
+  return refs;
+}
+
+export type MergeOutcome = { ok: true } | { ok: false; files: string[]; message: string };
+export type PatchOutcome = { ok: true } | { ok: false; patch: string; message: string };
+
+export interface CloneOptions {
+  auth?: GitAuth;
+  identity: GitIdentity;
+}
+
+/** A working clone kept under a work dir and reused across runs (the warm path). */
+export class WorkingClone {
+  private constructor(
+    readonly dir: string,
+    readonly remote: string,
+    private readonly git: SimpleGit,
+    private readonly auth?: GitAuth,
+  ) {}
+
+  /** Opens (creating an empty repository on first use) the clone at `dir` for `remote`. */
+  static async open(dir: string, remote: string, options: CloneOptions): Promise<WorkingClone> {
+    fs.mkdirSync(dir, { recursive: true });
+    const git = gitIn(dir, options.auth);
+    if (!fs.existsSync(`${dir}/.git`)) await git.raw(["init", "--quiet", "--initial-branch=kci-work"]);
+    const remotes = await git.getRemotes();
+    if (remotes.some((r) => r.name === "origin")) await git.remote(["set-url", "origin", remote]);
+    else await git.addRemote("origin", remote);
+    await git.addConfig("user.name", options.identity.name);
+    await git.addConfig("user.email", options.identity.email);
+    // Merges and `git am` must behave the same on every machine.
+    await git.addConfig("merge.conflictStyle", "merge");
+    await git.addConfig("am.threeWay", "false");
+    await git.addConfig("gc.auto", "0");
+    return new WorkingClone(dir, remote, git, options.auth);
+  }
+
+  private async run(args: string[], what: string): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (err) {
+      const message = redact(err instanceof Error ? err.message : String(err), this.auth).trim();
+      throw new Error(`${what} failed in ${this.dir} (remote ${this.remote}): ${message}`);
+    }
+  }
+
+  /** One fetch of all `refspecs` (with --prune: local copies of deleted refs go too). */
+  async fetch(refspecs: readonly string[]): Promise<void> {
+    await this.run(["fetch", "--quiet", "--prune", "--no-tags", "origin", ...refspecs], "git fetch");
+  }
+
+  /** The commit a ref points to, or null when it does not exist. */
+  async resolve(ref: string): Promise<string | null> {
+    try {
+      return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  async hasCommit(sha: string): Promise<boolean> {
+    return (await this.resolve(sha)) !== null;
+  }
+
+  /**
+   * Detaches HEAD at `commit` with a clean tree, dropping any merge or `git am` left behind
+   * by an interrupted run.
+   */
+  async checkout(commit: string): Promise<void> {
+    if (fs.existsSync(`${this.dir}/.git/rebase-apply`)) await this.run(["am", "--abort"], "git am --abort");
+    if (fs.existsSync(`${this.dir}/.git/MERGE_HEAD`))
+      await this.run(["merge", "--abort"], "git merge --abort");
+    await this.run(["checkout", "--quiet", "--force", "--detach", commit], "git checkout");
+    await this.run(["clean", "--quiet", "-ffdx"], "git clean");
+  }
+
+  /** A no-fast-forward merge of `commit` into HEAD; on conflict, aborted with the paths. */
+  async merge(commit: string, message: string): Promise<MergeOutcome> {
+    try {
+      await this.git.raw(["merge", "--no-ff", "--no-edit", "--quiet", "-m", message, commit]);
+      return { ok: true };
+    } catch (err) {
+      const unmerged = await this.git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "");
+      await this.git.raw(["merge", "--abort"]).catch(() => undefined);
+      await this.run(["reset", "--quiet", "--hard", "HEAD"], "git reset");
+      return {
+        ok: false,
+        files: unmerged.split("\n").filter(Boolean).sort(),
+        message: redact(err instanceof Error ? err.message : String(err), this.auth).trim(),
+      };
+    }
+  }
+
+  /** `git am` of each patch in order; stops at the first that fails, leaving HEAD before it. */
+  async applyPatches(patches: readonly string[]): Promise<PatchOutcome> {
+    for (const patch of patches) {
+      try {
+        await this.git.raw(["am", "--quiet", patch]);
+      } catch (err) {
+        await this.git.raw(["am", "--abort"]).catch(() => undefined);
+        return { ok: false, patch, message: err instanceof Error ? err.message.trim() : String(err) };
+      }
+    }
+    return { ok: true };
+  }
+
+  async treeOf(ref: string): Promise<string | null> {
+    try {
+      return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{tree}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An annotated tag at HEAD (replacing a local tag of that name left by a run that did not push). */
+  async tag(name: string, message: string): Promise<void> {
+    await this.run(["tag", "--force", "--annotate", "--message", message, name, "HEAD"], "git tag");
+  }
+
+  /** Local tag names matching a glob (`refs/tags/<glob>`). */
+  async tags(glob: string): Promise<string[]> {
+    const out = await this.run(
+      ["for-each-ref", "--format=%(refname:strip=2)", `refs/tags/${glob}`],
+      "git for-each-ref",
+    );
+    return out.split("\n").filter(Boolean);
+  }
+
+  async deleteLocalTags(names: readonly string[]): Promise<void> {
+    if (names.length > 0) await this.run(["tag", "--delete", ...names], "git tag --delete");
+  }
+
+  /**
+   * One atomic push of `refspecs` (`+src:dst` to force, `:dst` to delete): the remote takes
+   * all of them or none.
+   */
+  async push(refspecs: readonly string[]): Promise<void> {
+    await this.run(["push", "--quiet", "--atomic", "--porcelain", "origin", ...refspecs], "git push");
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The staging branch engine: merges a plan's PRs on top of main, applies the local patches,
+ * tags and force-pushes when the content changed. Used by the StagingBranch dynamic provider
+ * (loaded at run time by path), the CLI and the bot.
+ */
+import * as path from "node:path";
+import { listPatches } from "../git/patches";
+import { type GitAuth, type GitIdentity, WorkingClone } from "../git/repo";
+import { datedTagPattern, datedTagsToPrune, nextDatedTag } from "../git/tags";
+import { withLock } from "../lock";
+import type { StagingBranchPlan } from "./plan";
+
+export interface AssembleRequest
+  extends Pick<
+    StagingBranchPlan,
+    "repo" | "remote" | "main" | "branch" | "patches" | "tagPrefix" | "tagLimit"
+  > {
+  /** The main commit to start from (the plan's); the fetched tip of main when omitted. */
+  base?: string;
+  /** The PRs to merge, in merge order, at exactly these heads. */
+  eligible: { number: number; head: string; title?: string }[];
+  /** Where working clones are kept (one per repository, reused across runs). */
+  workDir: string;
+  /** Without it nothing leaves the machine: the branch and tag exist only in the working clone. */
+  push: boolean;
+  now: Date;
+  auth?: GitAuth;
+  identity?: GitIdentity;
+}
+
+export interface AssembleResult {
+  repo: string;
+  base: string;
+  merged: { number: number; head: string }[];
+  conflicts: { number: number; files: string[] }[];
+  /** The local patches applied, relative to the patches directory. */
+  patches: string[];
+  /** The branch's commit: the new one, or the remote's when nothing changed. */
+  head: string;
+  /** The new tag, or null when the content did not change. */
+  tag: string | null;
+  /** True when the content differs from the remote branch. */
+  changed: boolean;
+  pushed: boolean;
+  prunedTags: string[];
+}
+
+const DEFAULT_IDENTITY: GitIdentity = { name: "KernelCI staging", email: "bot@kernelci.org" };
+
+const prList = (prs: { number: number }[]) =>
+  prs.length === 0 ? "no PR" : prs.map((p) => `#${p.number}`).join(", ");
+
+/** A local patch failed to apply: the whole run stops and nothing is pushed. */
+export class PatchError extends Error {
+  constructor(
+    readonly repo: string,
+    readonly patch: string,
+    readonly mergedBefore: { number: number; head: string }[],
+    detail: string,
+  ) {
+    super(
+      `${repo}: the local patch ${patch} does not apply on top of main and ${prList(mergedBefore)}; ` +
+        "all patches must apply, so nothing was pushed and the remote is untouched. " +
+        "Update the patch (or label the PR it conflicts with staging-skip) and run again.\n" +
+        detail,
+    );
+    this.name = "PatchError";
+  }
+}
+
+/** The push was refused or failed; being atomic, it changed nothing on the remote. */
+export class PushError extends Error {
+  constructor(repo: string, remote: string, detail: string) {
+    super(
+      `${repo}: pushing to ${remote} failed; the push is atomic, so the remote is untouched. ` +
+        `Check the credentials and branch protection, then run again.\n${detail}`,
+    );
+    this.name = "PushError";
+  }
+}
+
+/** A planned commit is not on the remote any more (a PR was force-pushed after the preview). */
+export class StalePlanError extends Error {
+  constructor(repo: string, what: string, sha: string) {
+    super(
+      `${repo}: ${what} ${sha} is no longer on the remote (it moved after the plan was made); ` +
+        "nothing was merged or pushed. Run preview/up again to plan from the current heads.",
+    );
+    this.name = "StalePlanError";
+  }
+}
+
+/** The fetch that brings main, the staging branch, every PR head and the dated tags at once. */
+export function stagingRefspecs(tagPrefix: string): string[] {
+  return [
+    "+refs/heads/*:refs/remotes/origin/*",
+    "+refs/pull/*/head:refs/remotes/origin/pull/*",
+    `+refs/tags/${tagPrefix}*:refs/tags/${tagPrefix}*`,
+  ];
+}
+
+/** Builds the staging branch of one repository (under a lock on its working clone). */
+export async function assembleStagingBranch(req: AssembleRequest): Promise<AssembleResult> {
+  const dir = path.join(req.workDir, req.repo);
+  return withLock(dir, async () => {
+    const clone = await WorkingClone.open(dir, req.remote, {
+      auth: req.auth,
+      identity: req.identity ?? DEFAULT_IDENTITY,
+    });
+    await clone.fetch(stagingRefspecs(req.tagPrefix));
+
+    const base = req.base ?? (await clone.resolve(`refs/remotes/origin/${req.main}`));
+    if (!base)
+      throw new Error(
+        `${req.repo}: the remote ${req.remote} has no branch ${req.main}; nothing was changed.`,
+      );
+    if (!(await clone.hasCommit(base))) throw new StalePlanError(req.repo, `main (${req.main}) at`, base);
+    for (const pr of req.eligible) {
+      if (!(await clone.hasCommit(pr.head)))
+        throw new StalePlanError(req.repo, `the head of PR #${pr.number},`, pr.head);
+    }
+
+    await clone.checkout(base);
+    const merged: AssembleResult["merged"] = [];
+    const conflicts: AssembleResult["conflicts"] = [];
+    for (const pr of req.eligible) {
+      const message = `Merge PR #${pr.number}${pr.title ? `: ${pr.title}` : ""}\n\nhead ${pr.head}`;
+      const outcome = await clone.merge(pr.head, message);
+      if (outcome.ok) merged.push({ number: pr.number, head: pr.head });
+      else conflicts.push({ number: pr.number, files: outcome.files });
+    }
+
+    const patches = listPatches(req.patches);
+    const applied = await clone.applyPatches(patches);
+    if (!applied.ok) {
+      await clone.checkout(base);
+      throw new PatchError(req.repo, applied.patch, merged, applied.message);
+    }
+
+    const remoteRef = `refs/remotes/origin/${req.branch}`;
+    const remoteHead = await clone.resolve(remoteRef);
+    const changed = remoteHead === null || (await clone.treeOf("HEAD")) !== (await clone.treeOf(remoteRef));
+    const summary = {
+      repo: req.repo,
+      base,
+      merged,
+      conflicts,
+      patches: patches.map((p) => path.relative(req.patches as string, p)),
+    };
+    if (!changed) {
+      return { ...summary, head: remoteHead, tag: null, changed, pushed: false, prunedTags: [] };
+    }
+
+    const head = (await clone.resolve("HEAD")) as string;
+    const existing = (await clone.tags(`${req.tagPrefix}*`)).filter((t) =>
+      datedTagPattern(req.tagPrefix).test(t),
+    );
+    const tag = nextDatedTag(req.tagPrefix, req.now, existing);
+    await clone.tag(
+      tag,
+      `${req.repo} ${req.branch}: main ${base}\n\n` +
+        `merged: ${merged.map((m) => `#${m.number} ${m.head}`).join(", ") || "none"}\n` +
+        `conflicts: ${prList(conflicts)}\npatches: ${patches.length}`,
+    );
+    const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
+    if (!req.push) return { ...summary, head, tag, changed, pushed: false, prunedTags: [] };
+
+    try {
+      await clone.push([
+        `+HEAD:refs/heads/${req.branch}`,
+        `refs/tags/${tag}:refs/tags/${tag}`,
+        ...prunedTags.map((t) => `:refs/tags/${t}`),
+      ]);
+    } catch (err) {
+      await clone.deleteLocalTags([tag]);
+      throw new PushError(req.repo, req.remote, err instanceof Error ? err.message : String(err));
+    }
+    await clone.deleteLocalTags(prunedTags);
+    return { ...summary, head, tag, changed, pushed: true, prunedTags };
+  });
+}

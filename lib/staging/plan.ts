@@ -1,0 +1,134 @@
+import * as path from "node:path";
+import type { StagingConfig } from "../../config/staging";
+import type { Forge } from "../forge/types";
+import { patchesDigest } from "../git/patches";
+import { lsRemote } from "../git/repo";
+import {
+  type Classification,
+  classifyPulls,
+  type EligibilityPolicy,
+  type EligiblePull,
+  type SkippedPull,
+} from "./eligibility";
+
+/** Everything that decides one repository's staging branch, with paths already absolute. */
+export interface StagingBranchSettings extends EligibilityPolicy {
+  repo: string;
+  /** The staging branch, e.g. staging.kernelci.org. */
+  branch: string;
+  /** Directory of local patches applied after the PRs, or undefined for none. */
+  patches?: string;
+  tagPrefix: string;
+  tagLimit: number;
+}
+
+/**
+ * What a staging branch will be made of, known before anything is merged: the inputs of the
+ * StagingBranch resource, so that `pulumi preview` shows which PRs enter or leave and why.
+ */
+export interface StagingBranchPlan {
+  repo: string;
+  remote: string;
+  main: string;
+  branch: string;
+  /** The main branch's tip, the base of the merge. */
+  base: string;
+  /** In merge order. */
+  eligible: EligiblePull[];
+  skipped: SkippedPull[];
+  patches?: string;
+  patchesDigest: string;
+  tagPrefix: string;
+  tagLimit: number;
+}
+
+/** The settings of `repo` from the stack's staging section; relative paths resolve against `projectRoot`. */
+export function stagingSettings(
+  config: StagingConfig,
+  repo: StagingConfig["repos"][number],
+  projectRoot: string,
+): StagingBranchSettings {
+  return {
+    repo: repo.name,
+    main: repo.main,
+    branch: config.branch,
+    trusted: config.trusted,
+    skipLabel: config.skipLabel,
+    skipList: config.skipList,
+    skipDrafts: config.skipDrafts,
+    staleDays: config.staleDays,
+    patches: repo.patches ? path.resolve(projectRoot, repo.patches) : undefined,
+    tagPrefix: config.tagPrefix,
+    tagLimit: config.tagLimit,
+  };
+}
+
+/** Asks the forge for the open PRs and the main tip, and decides what the branch will hold. */
+export async function planStagingBranch(
+  settings: StagingBranchSettings,
+  forge: Forge,
+  now: Date,
+): Promise<{ plan: StagingBranchPlan; classification: Classification }> {
+  const remote = forge.remote(settings.repo);
+  const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
+  const [pulls, refs] = await Promise.all([
+    forge.openPulls(settings.repo),
+    lsRemote(remote, [`refs/heads/${settings.main}`], auth),
+  ]);
+  const base = refs.get(`refs/heads/${settings.main}`);
+  if (!base) {
+    throw new Error(
+      `${settings.repo}: the remote ${remote} has no branch ${settings.main}; nothing was changed. ` +
+        "Check the repository's `main` setting in the staging configuration.",
+    );
+  }
+  const classification = classifyPulls(pulls, settings, now);
+  return {
+    classification,
+    plan: {
+      repo: settings.repo,
+      remote,
+      main: settings.main,
+      branch: settings.branch,
+      base,
+      eligible: classification.eligible,
+      skipped: classification.skipped,
+      ...(settings.patches ? { patches: settings.patches } : {}),
+      patchesDigest: patchesDigest(settings.patches),
+      tagPrefix: settings.tagPrefix,
+      tagLimit: settings.tagLimit,
+    },
+  };
+}
+
+const pairKey = (p: Pick<EligiblePull, "number" | "head">) => `${p.number}@${p.head}`;
+
+/**
+ * What a new plan changes about the branch's content compared with the last one applied: the
+ * keys whose change requires a merge and a push. Titles, authors, skip reasons and the tag
+ * limit change nothing in the branch, so they are not listed.
+ */
+export function changedPlanKeys(previous: Partial<StagingBranchPlan>, next: StagingBranchPlan): string[] {
+  const changed: string[] = [];
+  for (const key of ["remote", "main", "branch", "base", "patchesDigest", "tagPrefix"] as const) {
+    if (previous[key] !== next[key]) changed.push(key);
+  }
+  const before = (previous.eligible ?? []).map(pairKey).join(",");
+  const after = next.eligible.map(pairKey).join(",");
+  if (before !== after) changed.push("eligible");
+  return changed;
+}
+
+/** The PRs entering, leaving, and whose head moved between two plans (for people to read). */
+export function describePlanChange(
+  previous: Pick<StagingBranchPlan, "eligible"> | undefined,
+  next: Pick<StagingBranchPlan, "eligible">,
+): { entering: number[]; leaving: number[]; moved: number[] } {
+  const old = new Map((previous?.eligible ?? []).map((p) => [p.number, p.head]));
+  const now = new Map(next.eligible.map((p) => [p.number, p.head]));
+  return {
+    entering: [...now.keys()].filter((n) => !old.has(n)),
+    leaving: [...old.keys()].filter((n) => !now.has(n)),
+    moved: [...now.keys()].filter((n) => old.has(n) && old.get(n) !== now.get(n)),
+  };
+}
