@@ -2,7 +2,17 @@ import { z } from "zod";
 
 /** Where PRs come from: GitHub, or a local git remote with a JSON list of PRs (local stack). */
 export const forgeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("github"), owner: z.string().min(1), apiUrl: z.url().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal("github"),
+      owner: z.string().min(1),
+      /** REST API root (GitHub Enterprise); default https://api.github.com. */
+      apiUrl: z.url().optional(),
+      /** Where repositories are cloned from and pushed to; default https://github.com. */
+      gitUrl: z.url().optional(),
+    })
+    .strict(),
+  /** `<root>/<repo>.git` with refs/pull/<N>/head, and `<root>/<repo>.pulls.json`; relative to the project. */
   z.object({ kind: z.literal("local"), root: z.string().min(1) }).strict(),
 ]);
 
@@ -10,6 +20,7 @@ export const stagingRepoSchema = z
   .object({
     name: z.string().min(1),
     main: z.string().default("main"),
+    /** Directory of local patches (`*.patch`, `*.mbx`, recursive), relative to the project. */
     patches: z.string().optional(),
   })
   .strict();
@@ -27,7 +38,8 @@ export const stagingSchema = z
     staleDays: z.number().int().positive().optional(),
     tagPrefix: z.string().default("staging-"),
     tagLimit: z.number().int().positive().default(20),
-    workDir: z.string().optional(),
+    /** Where working clones are kept between runs (relative to the project). */
+    workDir: z.string().default(".local/staging-work"),
   })
   .strict();
 

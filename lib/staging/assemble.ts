@@ -179,3 +179,44 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
     return { ...summary, head, tag, changed, pushed: true, prunedTags };
   });
 }
+
+/** The inputs of a StagingBranch resource: a plan, where to keep the clone, and push credentials. */
+export interface StagingBranchInputs extends StagingBranchPlan {
+  workDir: string;
+  /** GitHub token for HTTPS pushes (a Pulumi secret input; never copied into the outputs). */
+  token?: string;
+}
+
+/** The resource's state: the plan it applied (what `diff` compares with) and what came out. */
+export interface StagingBranchOutputs extends StagingBranchPlan {
+  merged: { number: number; head: string }[];
+  conflicts: { number: number; files: string[] }[];
+  patchesApplied: string[];
+  head: string;
+  tag: string | null;
+  pushed: boolean;
+}
+
+/** Applies a plan (create or update of the resource): merge, patch, tag, push when changed. */
+export async function applyStagingBranch(
+  inputs: StagingBranchInputs,
+  now: Date,
+): Promise<StagingBranchOutputs> {
+  const { workDir, token, ...plan } = inputs;
+  const result = await assembleStagingBranch({
+    ...plan,
+    workDir,
+    push: true,
+    now,
+    auth: token ? { token } : undefined,
+  });
+  return {
+    ...plan,
+    merged: result.merged,
+    conflicts: result.conflicts,
+    patchesApplied: result.patches,
+    head: result.head,
+    tag: result.tag,
+    pushed: result.pushed,
+  };
+}

@@ -122,7 +122,7 @@ export class FixtureRemote {
   /** A mailbox patch of `changes` on top of `base`, as `git format-patch` writes it. */
   patch(changes: FileChanges, subject: string, base = "refs/heads/main"): string {
     const sha = this.commit(this.resolve(base), changes, subject);
-    return git(this.dir, ["format-patch", "-1", "--stdout", sha]);
+    return git(this.dir, ["format-patch", "-1", "--no-signature", "--stdout", sha]);
   }
 
   /** Every ref and every object: equal snapshots mean a byte-identical repository content. */
