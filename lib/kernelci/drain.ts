@@ -44,7 +44,8 @@ export class DrainFailure extends Error {
 async function nodesUnderRecentCheckouts(api: KernelciApi, since: string): Promise<KernelciNode[]> {
   const checkouts = await api.nodes({ kind: "checkout", created__gt: since });
   const trees = await Promise.all(checkouts.map((c) => api.nodes({ treeid: c.treeid, state__ne: "done" })));
-  return [...checkouts, ...trees.flat()];
+  const byId = new Map([...checkouts, ...trees.flat()].map((n) => [n.id, n]));
+  return [...byId.values()];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type KernelciApi, KernelciApiError } from "../api";
 import {
   descendantsOf,
   isAllowedTransition,
@@ -304,4 +305,20 @@ export class SimulatorStore {
       }
     }
   }
+}
+
+/** The API over a store without HTTP: engines run against it in unit tests with a fake clock. */
+export function storeApi(store: SimulatorStore): KernelciApi {
+  return {
+    baseUrl: "memory://kernelci",
+    async nodes(query) {
+      return structuredClone(store.query(query));
+    },
+    async node(id) {
+      const node = store.get(id);
+      if (!node)
+        throw new KernelciApiError(`KernelCI API: no node ${id}`, `memory://kernelci/latest/node/${id}`, 404);
+      return structuredClone(node);
+    },
+  };
 }
