@@ -14,7 +14,8 @@ import {
 const token = "sim-token";
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 
-async function getJson(url: string, auth = token) {
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of the API under test, asserted field by field
+async function getJson(url: string, auth = token): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { headers: { Authorization: `Bearer ${auth}` } });
   return { status: res.status, body: await res.json() };
 }
