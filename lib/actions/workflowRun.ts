@@ -47,7 +47,12 @@ export async function dispatchAndWait(
   policy: PollPolicy,
   clock: Clock = systemClock,
 ): Promise<WorkflowRunResult> {
-  const octokit = new Octokit({ auth: token, ...(workflow.apiUrl ? { baseUrl: workflow.apiUrl } : {}) });
+  const octokit = new Octokit({
+    auth: token,
+    ...(workflow.apiUrl ? { baseUrl: workflow.apiUrl } : {}),
+    // Failed requests are reported once, by the errors below, with what to do next.
+    log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
+  });
   const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
   const dispatched = await octokit.rest.actions
     .createWorkflowDispatch({

@@ -25,6 +25,9 @@ export class JenkinsFailure extends Error {
   }
 }
 
+const authHint = (status: number) =>
+  status === 401 || status === 403 ? " (check the Jenkins user and token)" : "";
+
 /** `a/b` -> `/job/a/job/b` (folders). */
 export function jobPath(job: string): string {
   return job
@@ -78,7 +81,11 @@ export function jenkinsClient(options: JenkinsOptions) {
       throw new JenkinsFailure(`Jenkins GET ${url} failed: ${String(error)}`, url);
     });
     if (response.status === 404) return {};
-    if (!response.ok) throw new JenkinsFailure(`Jenkins GET ${url} answered ${response.status}`, url);
+    if (!response.ok)
+      throw new JenkinsFailure(
+        `Jenkins GET ${url} answered ${response.status}${authHint(response.status)}`,
+        url,
+      );
     const crumb = (await response.json()) as { crumbRequestField: string; crumb: string };
     const cookie = response.headers.get("set-cookie")?.split(";")[0];
     return { [crumb.crumbRequestField]: crumb.crumb, ...(cookie ? { Cookie: cookie } : {}) };

@@ -54,7 +54,7 @@ export function kernelciApi(options: KernelciApiOptions): KernelciApi {
       });
     } catch (error) {
       const reason =
-        error instanceof Error && error.name === "TimeoutError"
+        (error as { name?: string }).name === "TimeoutError"
           ? `no answer within ${options.timeoutMs} ms`
           : String(error);
       throw new KernelciApiError(`KernelCI API GET ${url} failed: ${reason}`, url, null);
