@@ -63,18 +63,18 @@ function fixtureRepos(): FixtureRepo[] {
       pulls: [
         pr(
           1001,
-          { title: "build: add arm64 fragment", author: "nuclearcat" },
+          { title: "build: follow for-next", author: "nuclearcat" },
           {
             "config/core/build-configs.yaml":
-              "build_configs:\n  mainline:\n    tree: mainline\n    branch: master\n    fragments: [arm64-chromebook]\n",
+              "build_configs:\n  mainline:\n    tree: mainline\n    branch: for-next\n",
           },
         ),
         pr(
           1002,
-          { title: "build: rename mainline config (conflicts with #1001)", author: "Padovan" },
+          { title: "build: use main (conflicts with #1001)", author: "Padovan" },
           {
             "config/core/build-configs.yaml":
-              "build_configs:\n  torvalds:\n    tree: mainline\n    branch: master\n",
+              "build_configs:\n  mainline:\n    tree: mainline\n    branch: main\n",
           },
         ),
         pr(

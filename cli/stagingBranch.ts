@@ -1,0 +1,246 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PullsFileForge } from "../lib/forge/local";
+import type { Forge } from "../lib/forge/types";
+import { lsRemote } from "../lib/git/repo";
+import { type AssembleResult, assembleStagingBranch, PatchError, PushError } from "../lib/staging/assemble";
+import type { Classification } from "../lib/staging/eligibility";
+import { planStagingBranch } from "../lib/staging/plan";
+import { type CliIo, UsageError } from "./io";
+
+export const stagingBranchUsage = `usage: kci-deploy staging-branch --remote <git-url> (--pulls <file> | --github <owner/repo>)
+         --trusted <file> [--main main] [--branch staging.kernelci.org] [--skip-label staging-skip]
+         [--patches <dir>] [--tag-prefix staging-] [--tag-limit 20] [--work-dir <dir>] [--push] [--json]
+
+Merges the trusted open PRs (oldest first) on top of main, applies the local patches, tags and,
+with --push, force-pushes the branch and the tag when the content changed. Without --push,
+nothing leaves the machine. --github reads GITHUB_TOKEN (and GITHUB_API_URL, if set).
+The trusted file holds one GitHub login per line; # starts a comment.
+Exit codes: 0 success (also when there is nothing to push), 1 a patch or the push failed
+(the remote is untouched), 2 bad usage or configuration.
+`;
+
+/** Logins of a trusted file: one per line, `#` starts a comment, blank lines ignored. */
+export function parseTrustedFile(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter(Boolean);
+}
+
+function readTrusted(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read the trusted file ${file}: ${(err as Error).message}`);
+  }
+  const trusted = parseTrustedFile(text);
+  if (trusted.length === 0)
+    throw new UsageError(`the trusted file ${file} lists no login: no PR could ever be merged`);
+  return trusted;
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        remote: { type: "string" },
+        pulls: { type: "string" },
+        github: { type: "string" },
+        trusted: { type: "string" },
+        main: { type: "string", default: "main" },
+        branch: { type: "string", default: "staging.kernelci.org" },
+        "skip-label": { type: "string", default: "staging-skip" },
+        patches: { type: "string" },
+        "tag-prefix": { type: "string", default: "staging-" },
+        "tag-limit": { type: "string", default: "20" },
+        "work-dir": { type: "string" },
+        push: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${stagingBranchUsage}`);
+  }
+}
+
+export interface StagingBranchReport {
+  merged: { number: number; head: string }[];
+  skipped: { number: number; reason: string }[];
+  conflicts: { number: number; files: string[] }[];
+  head: string;
+  tag: string | null;
+  pushed: boolean;
+}
+
+/** The --json document. */
+export function reportOf(classification: Classification, result: AssembleResult): StagingBranchReport {
+  return {
+    merged: result.merged,
+    skipped: classification.skipped.map(({ number, reason }) => ({ number, reason })),
+    conflicts: result.conflicts,
+    head: result.head,
+    tag: result.tag,
+    pushed: result.pushed,
+  };
+}
+
+const short = (sha: string) => sha.slice(0, 12);
+
+/** The readable table: one line per PR, in the order considered, then the outcome. */
+export function formatTable(
+  repo: string,
+  branch: string,
+  classification: Classification,
+  result: AssembleResult,
+  push: boolean,
+): string {
+  const merged = new Set(result.merged.map((m) => m.number));
+  const conflicts = new Map(result.conflicts.map((c) => [c.number, c.files]));
+  const rows = classification.verdicts.map((v) => {
+    const p = v.pull;
+    const [status, note] = !v.eligible
+      ? [`skip:${v.skip.reason}`, v.skip.detail]
+      : merged.has(p.number)
+        ? ["merged", p.title]
+        : ["conflict", `conflicts in ${(conflicts.get(p.number) ?? []).join(", ") || "(no path reported)"}`];
+    return [`#${p.number}`, status, p.headSha ? short(p.headSha) : "-", p.author, note];
+  });
+  const header = ["PR", "STATUS", "HEAD", "AUTHOR", "TITLE / REASON"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  const outcome = !result.changed
+    ? `no change from the remote ${branch}: nothing to push (head ${short(result.head)})`
+    : result.pushed
+      ? `pushed ${branch} at ${short(result.head)} with tag ${result.tag}` +
+        (result.prunedTags.length ? `; pruned ${result.prunedTags.join(", ")}` : "")
+      : `${branch} would move to ${short(result.head)} with tag ${result.tag}` +
+        (push ? "" : " (not pushed: run with --push)");
+  return [
+    `${repo}: ${branch} from main ${short(result.base)}`,
+    line(header),
+    ...rows.map(line),
+    `patches applied: ${result.patches.length ? result.patches.join(", ") : "none"}`,
+    outcome,
+    "",
+  ].join("\n");
+}
+
+/** `kci-deploy staging-branch`: the same plan and engine as the StagingBranch resource. */
+export async function stagingBranchCommand(args: string[], io: CliIo): Promise<number> {
+  const opts = parse(args);
+  if (opts.help) {
+    io.stdout(stagingBranchUsage);
+    return 0;
+  }
+  if (!opts.remote) throw new UsageError(`--remote is required\n${stagingBranchUsage}`);
+  if (!opts.trusted) throw new UsageError(`--trusted is required\n${stagingBranchUsage}`);
+  if ((opts.pulls === undefined) === (opts.github === undefined)) {
+    throw new UsageError(
+      `give exactly one of --pulls <file> or --github <owner/repo>\n${stagingBranchUsage}`,
+    );
+  }
+  const tagLimit = Number(opts["tag-limit"]);
+  if (!Number.isInteger(tagLimit) || tagLimit < 1) {
+    throw new UsageError(`--tag-limit must be a positive integer, not "${opts["tag-limit"]}"`);
+  }
+  const trusted = readTrusted(path.resolve(io.cwd, opts.trusted));
+  const remote = /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^:]+:/i.test(opts.remote)
+    ? opts.remote
+    : path.resolve(io.cwd, opts.remote);
+  const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
+  if (patches && !fs.existsSync(patches))
+    throw new UsageError(`the patches directory ${patches} does not exist`);
+
+  let forge: Forge;
+  let repo: string;
+  if (opts.github !== undefined) {
+    const m = /^([^/\s]+)\/([^/\s]+)$/.exec(opts.github);
+    if (!m) throw new UsageError(`--github wants <owner>/<repo>, not "${opts.github}"`);
+    repo = m[2];
+    const { GithubForge } = require("../lib/forge/github") as typeof import("../lib/forge/github");
+    const github = new GithubForge({
+      owner: m[1],
+      token: io.env.GITHUB_TOKEN,
+      apiUrl: io.env.GITHUB_API_URL,
+    });
+    // The PRs come from GitHub, the commits from --remote (which may be a mirror).
+    forge = {
+      location: github.location,
+      gitToken: github.gitToken,
+      remote: () => remote,
+      openPulls: () => github.openPulls(repo),
+    };
+  } else {
+    const pullsFile = path.resolve(io.cwd, opts.pulls as string);
+    if (!fs.existsSync(pullsFile)) throw new UsageError(`cannot read the pulls file ${pullsFile}`);
+    repo = path.basename(remote).replace(/\.git$/, "") || "repo";
+    forge = new PullsFileForge(remote, pullsFile);
+  }
+
+  const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
+  let mainTip: string | undefined;
+  try {
+    mainTip = (await lsRemote(remote, [`refs/heads/${opts.main}`], auth)).get(`refs/heads/${opts.main}`);
+  } catch (err) {
+    throw new UsageError(`unknown or unreachable remote ${remote}: ${(err as Error).message}`);
+  }
+  if (!mainTip) throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
+
+  const now = new Date();
+  const settings = {
+    repo,
+    main: opts.main,
+    branch: opts.branch,
+    trusted,
+    skipLabel: opts["skip-label"],
+    skipList: [],
+    skipDrafts: false,
+    patches,
+    tagPrefix: opts["tag-prefix"],
+    tagLimit,
+  };
+  let planned: Awaited<ReturnType<typeof planStagingBranch>>;
+  try {
+    planned = await planStagingBranch(settings, forge, now);
+  } catch (err) {
+    if (/pulls file/.test((err as Error).message)) throw new UsageError((err as Error).message);
+    throw err;
+  }
+  const { plan, classification } = planned;
+  const workDir = path.resolve(
+    io.cwd,
+    opts["work-dir"] ??
+      path.join(
+        io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
+        "kernelci-deploy",
+        "staging-work",
+      ),
+  );
+  try {
+    const result = await assembleStagingBranch({ ...plan, workDir, push: opts.push, now, auth });
+    io.stdout(
+      opts.json
+        ? `${JSON.stringify(reportOf(classification, result), null, 2)}\n`
+        : formatTable(repo, opts.branch, classification, result, opts.push),
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof PatchError || err instanceof PushError) {
+      io.stderr(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
