@@ -4,7 +4,12 @@ import { type ActionsDouble, startActions } from "../support/actionsServer";
 const policy = { initialMs: 1, maxMs: 5, factor: 2, timeoutMs: 60_000 };
 const clock = () => {
   let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 describe("GitHub Actions workflow runs", () => {

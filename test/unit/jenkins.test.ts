@@ -5,7 +5,12 @@ const policy = { initialMs: 1, maxMs: 5, factor: 2, timeoutMs: 60_000 };
 /** Counts sleeps instead of waiting: each probe of the double is one step of progress. */
 const clock = () => {
   let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 };
 
 describe("the Jenkins client", () => {

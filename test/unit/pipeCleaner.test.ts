@@ -95,7 +95,14 @@ describe("the pipe cleaner against the simulated pipeline", () => {
   it("passes a healthy revision against the reference checkout and writes the report", async () => {
     const { api, clock } = setup("happy");
     let report = "";
-    const result = await runPipeCleaner(api, run(REFERENCE_CHECKOUT_ID), (md) => (report = md), clock);
+    const result = await runPipeCleaner(
+      api,
+      run(REFERENCE_CHECKOUT_ID),
+      (md) => {
+        report = md;
+      },
+      clock,
+    );
     expect(result.verdict).toBe("pass");
     expect(result.baselineCheckoutId).toBe(REFERENCE_CHECKOUT_ID);
     expect(result.summary.kinds.test?.count).toBe(20);
@@ -111,7 +118,14 @@ describe("the pipe cleaner against the simulated pipeline", () => {
   it("fails on a regression with the comparison table as the message, report written", async () => {
     const { api, clock } = setup("regression");
     let report = "";
-    const failure = runPipeCleaner(api, run(REFERENCE_CHECKOUT_ID), (md) => (report = md), clock);
+    const failure = runPipeCleaner(
+      api,
+      run(REFERENCE_CHECKOUT_ID),
+      (md) => {
+        report = md;
+      },
+      clock,
+    );
     await expect(failure).rejects.toThrow(
       /\| kbuild \| 4 \| 4 \| 0\.0% \| 100\.0% \| 50\.0% \| 50\.0 \| REGRESSION \|/,
     );
