@@ -15,9 +15,9 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitSeconds
       lockfilePath,
       stale: 60_000,
       retries: {
-        retries: Math.max(1, Math.ceil(waitSeconds / 5)),
-        minTimeout: 5_000,
-        maxTimeout: 5_000,
+        retries: Math.max(1, waitSeconds),
+        minTimeout: 1_000,
+        maxTimeout: 1_000,
         factor: 1,
       },
     });
