@@ -1,0 +1,171 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadedConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/load";
+import { secretSections } from "../../config/schema";
+import { drainProvider } from "../../providers/drain";
+import { jenkinsSeedProvider } from "../../providers/jenkinsSeed";
+import { kernelTestRevisionProvider } from "../../providers/kernelTestRevision";
+import { pipeCleanerProvider } from "../../providers/pipeCleaner";
+import { rootfsBuildProvider } from "../../providers/rootfsBuild";
+import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+
+beforeAll(() =>
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...args.inputs, branch: "staging-next", commit: "c0ffee" } };
+      },
+      call: (args) => args.inputs,
+    },
+    "kernelci",
+    "test",
+    false,
+  ),
+);
+beforeEach(() => {
+  registered.length = 0;
+});
+
+/** A stack's configuration as the program loads it, with `procedure` keys overridden. */
+function stackConfig(stack: StackName, procedure: Record<string, unknown> = {}): LoadedConfig {
+  const plain = stackFileConfig(stack);
+  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
+  const raw: Record<string, string> = {};
+  const merged = { ...plain, ...plantedSecrets(labs) };
+  merged["kernelci:procedure"] = { ...(plain["kernelci:procedure"] as object), ...procedure };
+  for (const [k, v] of Object.entries(merged)) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
+  const parsed = parseStackConfig(raw, (key) => /secrets|labTokens/.test(key), `Pulumi.${stack}.yaml`);
+  const loaded: Record<string, unknown> = { ...parsed };
+  for (const section of secretSections) loaded[section] = pulumi.secret(parsed[section]);
+  return loaded as LoadedConfig;
+}
+
+const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+async function wire(config: LoadedConfig) {
+  const { afterRollout, beforeRollout, rolloutKey } = await import("../../components/procedure");
+  const key = rolloutKey(config, ["head-sha"]);
+  const before = beforeRollout("kci", config, key);
+  const env = new pulumi.CustomResource(
+    "test:index:Environment",
+    "env",
+    {},
+    { dependsOn: before.rolloutAfter },
+  );
+  const after = afterRollout("kci", config, key, [env]);
+  await settle();
+  return { before, after, key };
+}
+
+const byName = (suffix: string) => registered.find((r) => r.name.endsWith(suffix));
+
+describe("the procedure around the rollout", () => {
+  it("production: drain before the environment (kubectl on its context), then revision and verdict", async () => {
+    const { before, after } = await wire(stackConfig("production"));
+    expect(before.rolloutAfter).toEqual([before.drain]);
+    expect(byName("-drain")?.inputs).toMatchObject({
+      trigger: { namespace: "kernelci-pipeline", name: "trigger" },
+      scaler: { kind: "kubectl", context: "aks-kernelci-production" },
+      timeoutMinutes: 90,
+      force: false,
+      legacy: null,
+    });
+    expect(byName("-kernel-test-revision")?.inputs).toMatchObject({
+      branchPrefix: "",
+      trees: [{ name: "kernelci.org", branch: "linux-6.18.y" }],
+    });
+    expect(await resolve(after.pipeCleaner?.commit as pulumi.Output<string>)).toBe("c0ffee");
+    expect(byName("-pipe-cleaner")?.inputs).toMatchObject({
+      tree: "kernelci",
+      maxCountDropPercent: 10,
+      maxPassRateDropPoints: 5,
+      timeoutMinutes: 180,
+      pauseHint:
+        "kubectl --context aks-kernelci-production -n kernelci-pipeline scale deployment/trigger --replicas=0",
+    });
+    // Order is expressed by dependencies: the environment waits for the drain, the revision for the environment.
+    expect(registered.map((r) => r.name)).toEqual([
+      "kci-drain",
+      "env",
+      "kci-kernel-test-revision",
+      "kci-pipe-cleaner",
+    ]);
+  });
+
+  it("staging: no drain; a full cycle adds the revision and the verdict, a partial one does not", async () => {
+    const full = await wire(stackConfig("staging"));
+    expect(full.before.rolloutAfter).toEqual([]);
+    expect(registered.map((r) => r.name)).toEqual(["env", "kci-kernel-test-revision", "kci-pipe-cleaner"]);
+    registered.length = 0;
+    const partial = await wire(stackConfig("staging", { cycle: "partial" }));
+    expect(partial.after).toEqual({});
+    expect(registered.map((r) => r.name)).toEqual(["env"]);
+  });
+
+  it("a rendered-only stack records the trigger pause instead of scaling a cluster", async () => {
+    await wire(
+      stackConfig("local", {
+        kernelciApiUrl: "http://127.0.0.1:8901/",
+        drain: { enabled: true },
+        kernel: {
+          remote: ".local/kernel/linux.git",
+          branchPrefix: "staging-",
+          trees: [{ name: "mainline", url: ".local/kernel/upstream", branch: "master" }],
+        },
+        pipeCleaner: { enabled: true },
+      }),
+    );
+    const drain = byName("-drain")?.inputs as { scaler: { kind: string; file: string } };
+    expect(drain.scaler.kind).toBe("record");
+    expect(drain.scaler.file).toMatch(/rendered\/local-operations\/trigger-scale\.jsonl$/);
+    expect(byName("-kernel-test-revision")?.inputs.remote).toMatch(/^\/.*\.local\/kernel\/linux\.git$/);
+    expect(byName("-pipe-cleaner")?.inputs.pauseHint).toBe("nothing to pause on a rendered-only stack");
+  });
+
+  it("drains and revises again only when the rollout changes", async () => {
+    const config = stackConfig("production");
+    const { rolloutKey } = await import("../../components/procedure");
+    const a = await resolve(rolloutKey(config, ["sha-1"]));
+    expect(await resolve(rolloutKey(config, ["sha-1"]))).toBe(a);
+    expect(await resolve(rolloutKey(config, ["sha-2"]))).not.toBe(a);
+    expect(
+      await resolve(
+        rolloutKey(stackConfig("production", { drain: { enabled: true, timeoutMinutes: 5 } }), ["sha-1"]),
+      ),
+    ).toBe(a);
+  });
+
+  it("the procedure configuration names every missing dependency at once", () => {
+    expect(() => stackConfig("local", { drain: { enabled: true }, pipeCleaner: { enabled: true } })).toThrow(
+      /procedure\.kernelciApiUrl: required: procedure\.drain\.enabled.*\n.*procedure\.kernelciApiUrl: required: procedure\.pipeCleaner.*\n.*procedure\.kernel: required/,
+    );
+  });
+});
+
+describe("the dynamic providers", () => {
+  const providers = {
+    Drain: drainProvider,
+    PipeCleaner: pipeCleanerProvider,
+    KernelTestRevision: kernelTestRevisionProvider,
+    RootfsBuild: rootfsBuildProvider,
+    JenkinsSeed: jenkinsSeedProvider,
+  };
+  it.each(Object.entries(providers))(
+    "%s serializes to plain values and a module path, not module graphs",
+    async (_, provider) => {
+      const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
+      expect(serialized.text).toMatch(/\/lib\/(kernelci|kernel|jenkins|actions)\//);
+      expect(serialized.text).not.toMatch(/simple-git|@octokit|node-fetch|zod/);
+      expect(serialized.containsSecrets).toBe(false);
+    },
+  );
+});
