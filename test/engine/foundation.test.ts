@@ -36,9 +36,11 @@ describe("the local stack on the real engine", () => {
     expect(changed).toEqual([]);
   }, 600_000);
 
-  it("destroys everything it rendered", async () => {
+  it("destroys everything but the volumes that keep data", async () => {
     await stack.destroy();
+    const state = await stack.exportStack();
+    expect(state.deployment.resources ?? []).toEqual([]);
     const left = fs.existsSync(rendered) ? fs.readdirSync(rendered) : [];
-    expect(left).toEqual([]);
+    expect(left.filter((f) => !f.startsWith("v1-persistentvolumeclaim-"))).toEqual([]);
   }, 600_000);
 });
