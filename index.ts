@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
+import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
 
@@ -12,10 +13,6 @@ const provider = new k8s.Provider("kubernetes", {
   ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
 });
 
-const namespaces = Object.values(config.kubernetes.namespaces).map(
-  (name) => new k8s.core.v1.Namespace(name, { metadata: { name } }, { provider }),
-);
-
 // Staging: the trusted open PRs of each repository merged into its staging branch; what is
 // built and deployed from a repository follows its branch head.
 const stagingBranches = config.staging
@@ -25,6 +22,38 @@ const stagingBranches = config.staging
     })
   : undefined;
 
+// The update procedure around the rollout (components/procedure.ts): production drains the
+// pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and
+// judges it. The rollout key (deployed config + staging heads) decides when they run again.
+const rollout = rolloutKey(
+  config,
+  stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : [],
+);
+const procedure = beforeRollout("procedure", config, rollout);
+const namespaces = Object.values(config.kubernetes.namespaces).map(
+  (name) =>
+    new k8s.core.v1.Namespace(
+      name,
+      { metadata: { name } },
+      { provider, dependsOn: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter] },
+    ),
+);
+const verdict = afterRollout("procedure", config, rollout, namespaces);
+
 export const environment = config.environment;
 export const namespaceNames = namespaces.map((ns) => ns.metadata.name);
 export const stagingHeads = stagingBranches?.heads;
+export const drain = procedure.drain && {
+  drainedAt: procedure.drain.drainedAt,
+  forced: procedure.drain.forced,
+  inFlight: procedure.drain.inFlight,
+};
+export const rootfs = procedure.rootfs && { version: procedure.rootfs.version, urls: procedure.rootfs.urls };
+export const kernelTestRevision = verdict.revision && {
+  tree: verdict.revision.tree,
+  branch: verdict.revision.branch,
+  commit: verdict.revision.commit,
+  tag: verdict.revision.tag,
+};
+export const pipeCleaner = verdict.pipeCleaner?.summary;
+export const pipeCleanerReport = verdict.pipeCleaner?.reportFile;

@@ -92,6 +92,8 @@ export const pipeCleanerProvider: pulumi.dynamic.ResourceProvider = {
  * with the comparison table.
  */
 export class PipeCleaner extends pulumi.dynamic.Resource {
+  /** The judged revision's commit (an input, echoed). */
+  declare readonly commit: pulumi.Output<string>;
   declare readonly checkoutId: pulumi.Output<string>;
   declare readonly summary: pulumi.Output<PipeCleanerSummary>;
   declare readonly verdict: pulumi.Output<"pass" | "no-baseline">;

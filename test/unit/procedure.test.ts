@@ -48,6 +48,13 @@ function stackConfig(stack: StackName, procedure: Record<string, unknown> = {}):
   return loaded as LoadedConfig;
 }
 
+/** Stands for the KernelciEnvironment: what the procedure orders itself around. */
+class Environment extends pulumi.CustomResource {
+  constructor(name: string, opts: pulumi.CustomResourceOptions) {
+    super("test:index:Environment", name, {}, opts);
+  }
+}
+
 const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
@@ -55,12 +62,7 @@ async function wire(config: LoadedConfig) {
   const { afterRollout, beforeRollout, rolloutKey } = await import("../../components/procedure");
   const key = rolloutKey(config, ["head-sha"]);
   const before = beforeRollout("kci", config, key);
-  const env = new pulumi.CustomResource(
-    "test:index:Environment",
-    "env",
-    {},
-    { dependsOn: before.rolloutAfter },
-  );
+  const env = new Environment("env", { dependsOn: before.rolloutAfter });
   const after = afterRollout("kci", config, key, [env]);
   await settle();
   return { before, after, key };
