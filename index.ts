@@ -1,8 +1,10 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
+import { KernelciEnvironment } from "./components/environment";
 import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
+import { readConfigDirectory } from "./pipeline/configFiles";
 
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
 // here, before any resource is registered, so nothing is deployed.
@@ -11,6 +13,9 @@ const config = loadStackConfig();
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
   ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
+  // Updated in place under their stable names: pods restart through their checksum annotations.
+  enableConfigMapMutable: true,
+  enableSecretMutable: true,
 });
 
 // Staging: the trusted open PRs of each repository merged into its staging branch; what is
@@ -22,6 +27,10 @@ const stagingBranches = config.staging
     })
   : undefined;
 
+// The kernelci-pipeline config/ directory to deploy. Until the staging branches hand over the
+// deployed revision, it is the committed fixture; KCI_PIPELINE_CONFIG_DIR points elsewhere (tests).
+const pipelineConfigDir =
+  process.env.KCI_PIPELINE_CONFIG_DIR ?? path.join(__dirname, "test/fixtures/kernelci-pipeline/config");
 // The update procedure around the rollout (components/procedure.ts): production drains the
 // pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and
 // judges it. The rollout key (deployed config + staging heads) decides when they run again.
@@ -30,18 +39,20 @@ const rollout = rolloutKey(
   stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : [],
 );
 const procedure = beforeRollout("procedure", config, rollout);
-const namespaces = Object.values(config.kubernetes.namespaces).map(
-  (name) =>
-    new k8s.core.v1.Namespace(
-      name,
-      { metadata: { name } },
-      { provider, dependsOn: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter] },
-    ),
-);
-const verdict = afterRollout("procedure", config, rollout, namespaces);
+const kernelci = new KernelciEnvironment(config.environment, {
+  config,
+  provider,
+  pipelineConfigFiles: readConfigDirectory(pipelineConfigDir),
+  rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
+});
+const verdict = afterRollout("procedure", config, rollout, [kernelci]);
 
 export const environment = config.environment;
-export const namespaceNames = namespaces.map((ns) => ns.metadata.name);
+export const namespaceNames = Object.values(kernelci.namespaces);
+export const apiUrl = kernelci.apiUrl;
+export const callbackUrl = kernelci.callbackUrl;
+export const images = kernelci.images;
+export const services = kernelci.services;
 export const stagingHeads = stagingBranches?.heads;
 export const drain = procedure.drain && {
   drainedAt: procedure.drain.drainedAt,

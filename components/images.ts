@@ -1,0 +1,125 @@
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type KernelciImage,
+  kernelciImageName,
+  kernelciImageSources,
+  pinnedReference,
+  type Toolchain,
+  toolchainImageNames,
+} from "./imageNames";
+
+export interface ImagesConfig {
+  build: boolean;
+  registry: string;
+  prefix: string;
+  sourceDir?: string;
+  tags: Record<KernelciImage, string>;
+  toolchains: Toolchain[];
+}
+
+export interface ImagesArgs {
+  config: ImagesConfig;
+  /** Images of other projects (mongo, redis, …) by role; pinned to their digest when building. */
+  thirdParty: Record<string, string>;
+  /** Repository -> git SHA of the deployed revision, reported next to each image built from it. */
+  sourceRevisions?: pulumi.Input<Record<string, string>>;
+}
+
+export interface ImageOutput {
+  reference: string;
+  source?: { repo: string; revision?: string };
+}
+
+/**
+ * Every image an environment runs. Stacks that build push the kernelci and toolchain images with
+ * the stack's prefix and hand out `repository@sha256:` references; an image is rebuilt only when
+ * its build context changes (docker.Image hashes the context). Third-party images are pinned to
+ * the digest their tag has in the registry at deploy time, so preview shows when a tag moved.
+ * The local stack builds nothing and registers no docker resource: it uses the configured tags.
+ */
+export class Images extends pulumi.ComponentResource {
+  /** Role -> image reference, for the containers. */
+  readonly refs: Record<string, pulumi.Output<string>>;
+  /** Role -> reference and source revision, for the stack outputs. */
+  readonly outputs: pulumi.Output<Record<string, ImageOutput>>;
+
+  constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kernelci:images:Images", name, {}, opts);
+    const { build, registry, prefix, sourceDir, tags, toolchains } = args.config;
+    const refs: Record<string, pulumi.Output<string>> = {};
+    for (const key of Object.keys(kernelciImageSources) as KernelciImage[]) {
+      const imageName = kernelciImageName(registry, prefix, tags[key]);
+      refs[key] =
+        build && sourceDir
+          ? this.build(`${name}-${key}`, imageName, path.join(sourceDir, kernelciImageSources[key].repo), {
+              dockerfile: kernelciImageSources[key].dockerfile,
+            })
+          : pulumi.output(imageName);
+    }
+    for (const [role, image] of Object.entries(args.thirdParty)) {
+      refs[role] = build
+        ? docker
+            .getRegistryImageOutput({ name: image }, { parent: this })
+            .sha256Digest.apply((digest) => pinnedReference(image, digest))
+        : pulumi.output(image);
+    }
+    if (build && sourceDir) {
+      const context = path.join(sourceDir, "kernelci-core", "config", "docker");
+      for (const toolchain of toolchains) {
+        toolchainImageNames(registry, prefix, toolchain).forEach((imageName, i) => {
+          const arch = toolchain.arches[i];
+          refs[imageName.slice(imageName.lastIndexOf("/") + 1)] = this.build(
+            `${name}-${toolchain.image}-${arch}`,
+            imageName,
+            context,
+            {
+              dockerfile: path.join(toolchain.image, "Dockerfile"),
+              args: { ARCH: arch, FRAGMENTS: toolchain.fragments.join(" ") },
+            },
+          );
+        });
+      }
+    }
+    this.refs = refs;
+    this.outputs = pulumi
+      .all([pulumi.all(refs), pulumi.output(args.sourceRevisions ?? {})])
+      .apply(([references, revisions]) =>
+        Object.fromEntries(
+          Object.entries(references).map(([role, reference]) => {
+            const source = kernelciImageSources[role as KernelciImage];
+            return [
+              role,
+              source
+                ? { reference, source: { repo: source.repo, revision: revisions[source.repo] } }
+                : { reference },
+            ];
+          }),
+        ),
+      );
+    this.registerOutputs({ outputs: this.outputs });
+  }
+
+  private build(
+    name: string,
+    imageName: string,
+    context: string,
+    options: { dockerfile: string; args?: Record<string, string> },
+  ): pulumi.Output<string> {
+    const image = new docker.Image(
+      name,
+      {
+        imageName,
+        build: {
+          context,
+          dockerfile: path.join(context, options.dockerfile),
+          args: options.args,
+          platform: "linux/amd64",
+        },
+      },
+      { parent: this },
+    );
+    return image.repoDigest;
+  }
+}

@@ -1,0 +1,44 @@
+import * as pulumi from "@pulumi/pulumi";
+import { container, probe, resources, service, statefulSet } from "./workload";
+
+export interface MongoArgs {
+  namespace: pulumi.Input<string>;
+  image: pulumi.Input<string>;
+  size: string;
+  storageClass?: string;
+  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** An in-cluster MongoDB: one pod, its data on a volume that outlives the StatefulSet. */
+export class Mongo extends pulumi.ComponentResource {
+  /** Connection URI inside the cluster (no credentials: reachable only from the cluster). */
+  readonly uri: pulumi.Output<string>;
+
+  constructor(name: string, args: MongoArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kernelci:api:Mongo", name, {}, opts);
+    const app = "mongo";
+    statefulSet(
+      name,
+      {
+        namespace: args.namespace,
+        app,
+        containers: [
+          container({
+            name: app,
+            image: args.image,
+            ports: [27017],
+            volumeMounts: [{ name: "data", mountPath: "/data/db" }],
+            resources: resources("2Gi", "500m", "4Gi", "2"),
+            probe: probe.exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"),
+            startupSeconds: 30,
+          }),
+        ],
+        volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+      },
+      { parent: this, dependsOn: args.rolloutAfter },
+    );
+    service(name, { namespace: args.namespace, app, port: 27017 }, { parent: this });
+    this.uri = pulumi.interpolate`mongodb://${app}.${args.namespace}.svc.cluster.local:27017`;
+    this.registerOutputs({ uri: this.uri });
+  }
+}

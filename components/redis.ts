@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { container, probe, resources, service, statefulSet } from "./workload";
+
+export interface RedisArgs {
+  namespace: pulumi.Input<string>;
+  image: pulumi.Input<string>;
+  size: string;
+  storageClass?: string;
+  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Redis for the API's pub/sub and its event sequence counter. Upstream runs it without
+ * persistence, so a restart resets the counter to 0 and durable subscribers miss events: here
+ * the append-only file lives on a volume and survives restarts.
+ */
+export class Redis extends pulumi.ComponentResource {
+  /** Host name inside the cluster. */
+  readonly host: pulumi.Output<string>;
+
+  constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("kernelci:api:Redis", name, {}, opts);
+    const app = "redis";
+    statefulSet(
+      name,
+      {
+        namespace: args.namespace,
+        app,
+        containers: [
+          container({
+            name: app,
+            image: args.image,
+            args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
+            ports: [6379],
+            volumeMounts: [{ name: "data", mountPath: "/data" }],
+            resources: resources("256Mi", "100m", "1Gi", "500m"),
+            probe: probe.exec("redis-cli", "ping"),
+          }),
+        ],
+        volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+      },
+      { parent: this, dependsOn: args.rolloutAfter },
+    );
+    service(name, { namespace: args.namespace, app, port: 6379 }, { parent: this });
+    this.host = pulumi.interpolate`${app}.${args.namespace}.svc.cluster.local`;
+    this.registerOutputs({ host: this.host });
+  }
+}
