@@ -3,19 +3,23 @@
  * file, for the local stack's main command and for tests run by hand:
  *
  *   npx ts-node scripts/kernelci-simulator.ts --token T [--port 8901] [--scenario happy]
- *     [--watch <kernel-remote>=<tree>]... [--state-file .local/kernelci-simulator.json]
+ *     [--watch <kernel-remote>=<tree>]... [--kernel-fixture .local/kernel]
+ *     [--state-file .local/kernelci-simulator.json]
  *
+ * --kernel-fixture creates (once) the local stack's kernel repositories under the directory,
+ * `upstream` and `linux.git`, and watches `linux.git` as the tree `kernelci`.
  * The token may come from KCI_SIMULATOR_TOKEN instead of --token. Stops on SIGTERM/SIGINT
  * and removes its state file.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ensureKernelFixture } from "../lib/kernel/fixture";
 import { type ScenarioName, scenarioNames } from "../lib/kernelci/simulator/scenarios";
 import { startSimulator, type WatchedRemote } from "../lib/kernelci/simulator/server";
 
 function usage(message: string): never {
   process.stderr.write(
-    `kernelci-simulator: ${message}\nusage: kernelci-simulator --token T [--port N] [--scenario ${scenarioNames.join("|")}] [--watch REMOTE=TREE]... [--state-file FILE]\n`,
+    `kernelci-simulator: ${message}\nusage: kernelci-simulator --token T [--port N] [--scenario ${scenarioNames.join("|")}] [--watch REMOTE=TREE]... [--kernel-fixture DIR] [--state-file FILE]\n`,
   );
   process.exit(2);
 }
@@ -47,6 +51,11 @@ async function main(): Promise<void> {
         const sep = value.lastIndexOf("=");
         if (sep <= 0) usage(`--watch expects REMOTE=TREE, got ${value}`);
         watch.push({ remote: path.resolve(value.slice(0, sep)), tree: value.slice(sep + 1) });
+        break;
+      }
+      case "--kernel-fixture": {
+        const { remote } = ensureKernelFixture(path.resolve(value));
+        watch.push({ remote, tree: "kernelci" });
         break;
       }
       case "--state-file":

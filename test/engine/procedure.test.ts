@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import type { KernelciNode } from "../../lib/kernelci/node";
 import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
 import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
-import { REFERENCE_CHECKOUT_ID } from "../../lib/kernelci/simulator/store";
+import { REFERENCE_CHECKOUT_ID, type Timings } from "../../lib/kernelci/simulator/store";
 import { localStack, renderDirOf, repoRoot } from "../support/engine";
 import { startJenkins } from "../support/jenkinsServer";
 
@@ -98,6 +98,7 @@ async function world(
   name: string,
   scenario: ScenarioName,
   procedure: (w: { url: string; dir: string; remote: string; upstream: string }) => object,
+  timings: Partial<Timings> = {},
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kci-proc-${name}-`));
   const { upstream, remote } = kernelRepos(dir);
@@ -108,6 +109,7 @@ async function world(
   const sim = await startSimulator({
     token,
     scenario,
+    timings,
     watch: [{ remote, tree: "kernelci" }],
     triggerPollMs: 100,
   });
@@ -156,22 +158,28 @@ const checkouts = (sim: Simulator) =>
 describe("production: drain -> rollout -> trigger -> test revision -> verdict", () => {
   let w: Awaited<ReturnType<typeof world>>;
   beforeAll(async () => {
-    w = await world("production", "happy", ({ dir, remote, upstream }) => ({
-      kernel: {
-        remote,
-        branchPrefix: "",
-        trees: [{ name: "kernelci.org", url: upstream, branch: "master" }],
-        workDir: path.join(dir, "work"),
-      },
-      drain: { enabled: true, timeoutMinutes: 1 },
-      pipeCleaner: {
-        enabled: true,
-        timeoutMinutes: 2,
-        baselineCheckout: REFERENCE_CHECKOUT_ID,
-        reportFile: path.join(dir, "report.md"),
-      },
-      jenkinsSeed: { enabled: true, revision: "jenkins-r1" },
-    }));
+    w = await world(
+      "proc-production",
+      "happy",
+      ({ dir, remote, upstream }) => ({
+        kernel: {
+          remote,
+          branchPrefix: "",
+          trees: [{ name: "kernelci.org", url: upstream, branch: "master" }],
+          workDir: path.join(dir, "work"),
+        },
+        drain: { enabled: true, timeoutMinutes: 1 },
+        pipeCleaner: {
+          enabled: true,
+          timeoutMinutes: 2,
+          baselineCheckout: REFERENCE_CHECKOUT_ID,
+          reportFile: path.join(dir, "report.md"),
+        },
+        jenkinsSeed: { enabled: true, revision: "jenkins-r1" },
+      }),
+      // Builds long enough that the checkout in flight at start is still running when the drain begins.
+      { buildMs: 30_000 },
+    );
   }, 120_000);
   afterAll(() => w.close());
 
@@ -191,7 +199,12 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
     expect(index(steps, "pre", verdictUrn)).toBeGreaterThan(index(steps, "outputs", revisionUrn));
     expect(index(steps, "pre", seedUrn)).toBeGreaterThan(lastIndex(steps, "outputs", triggerUrn));
     // The drain waited for what was in flight when it started.
-    for (const id of inFlightAtStart) expect(w.sim.store.get(id)?.state).toBe("done");
+    const drainedAt = Date.parse((outputs.drain as { drainedAt: string }).drainedAt);
+    for (const id of inFlightAtStart) {
+      const node = w.sim.store.get(id);
+      expect(node?.state).toBe("done");
+      expect(drainedAt).toBeGreaterThanOrEqual(Date.parse(node?.updated ?? ""));
+    }
 
     expect(outputs.pipeCleaner).toMatchObject({
       kinds: { kbuild: { count: 4 }, test: { count: 20, pass: 16 } },
@@ -236,7 +249,7 @@ describe("staging full cycle: rollout -> test revision (rotating trees) -> verdi
     pipeCleaner: { enabled: true, timeoutMinutes: 2, reportFile: path.join(dir, "report.md") },
   });
   beforeAll(async () => {
-    w = await world("staging", "happy", procedure);
+    w = await world("proc-staging", "happy", procedure);
   }, 120_000);
   afterAll(() => w.close());
 
@@ -288,7 +301,7 @@ describe("failures name what to look at", () => {
     },
   });
   beforeAll(async () => {
-    w = await world("failures", "regression", procedure);
+    w = await world("proc-failures", "regression", procedure);
   }, 120_000);
   afterAll(() => w.close());
 
@@ -314,7 +327,7 @@ describe("failures name what to look at", () => {
 describe("a drain that never empties", () => {
   let w: Awaited<ReturnType<typeof world>>;
   beforeAll(async () => {
-    w = await world("drain", "drain-stuck", () => ({ drain: { enabled: true, timeoutMinutes: 0.05 } }));
+    w = await world("proc-drain", "drain-stuck", () => ({ drain: { enabled: true, timeoutMinutes: 0.05 } }));
   }, 120_000);
   afterAll(() => w.close());
 
