@@ -64,7 +64,14 @@ export class GithubForge implements Forge {
     const apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/$/, "");
     this.location = apiUrl;
     this.gitToken = options.token;
-    this.octokit = new Octokit({ auth: options.token, baseUrl: apiUrl, userAgent: "kernelci-deploy" });
+    // Failed requests are reported by the errors thrown below, with the repository named.
+    const quiet = () => undefined;
+    this.octokit = new Octokit({
+      auth: options.token,
+      baseUrl: apiUrl,
+      userAgent: "kernelci-deploy",
+      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
+    });
     const maxWait = options.maxRateLimitWaitMs ?? 60_000;
     this.octokit.hook.wrap("request", async (request, endpoint) => {
       for (let attempt = 1; ; attempt++) {

@@ -1,0 +1,121 @@
+/**
+ * A GitHub REST double on 127.0.0.1 for the endpoints the GitHub forge uses: open PRs of a
+ * repository, 100 per page at most, with Link-header pagination; and rate-limit replies.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A PR as GitHub's REST API returns it (the fields the forge reads). */
+export interface GithubPull {
+  number: number;
+  title: string;
+  state: "open";
+  draft: boolean;
+  user: { login: string };
+  head: { sha: string; ref: string; repo: { owner: { login: string } } | null };
+  base: { ref: string };
+  labels: { name: string }[];
+  created_at: string;
+  updated_at: string;
+}
+
+export function githubPull(number: number, fields: Partial<GithubPull> = {}): GithubPull {
+  const date = new Date(Date.UTC(2026, 0, 1) + number * 60_000).toISOString();
+  return {
+    number,
+    title: `PR ${number}`,
+    state: "open",
+    draft: false,
+    user: { login: "alice" },
+    head: {
+      sha: number.toString(16).padStart(40, "0"),
+      ref: `branch-${number}`,
+      repo: { owner: { login: "alice" } },
+    },
+    base: { ref: "main" },
+    labels: [],
+    created_at: date,
+    updated_at: date,
+    ...fields,
+  };
+}
+
+export interface GithubServer {
+  url: string;
+  /** Every request: method, path with query, Authorization header. */
+  requests: { method: string; url: string; authorization?: string }[];
+  setPulls(owner: string, repo: string, pulls: GithubPull[]): void;
+  /** The next `count` requests get a rate-limit reply resetting in `resetInSeconds`. */
+  rateLimit(count: number, resetInSeconds: number): void;
+  close(): Promise<void>;
+}
+
+export async function startGithubServer(): Promise<GithubServer> {
+  const pulls = new Map<string, GithubPull[]>();
+  const requests: GithubServer["requests"] = [];
+  let limited = 0;
+  let resetIn = 0;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    requests.push({
+      method: req.method ?? "GET",
+      url: `${url.pathname}${url.search}`,
+      authorization: req.headers.authorization,
+    });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (limited > 0) {
+      limited--;
+      const reset = String(Math.ceil(Date.now() / 1000 + resetIn));
+      json(
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
+      );
+      return;
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
+    if (req.method !== "GET" || !m) {
+      json(404, { message: "Not Found" });
+      return;
+    }
+    const all = pulls.get(`${m[1]}/${m[2]}`);
+    if (!all) {
+      json(404, { message: "Not Found" });
+      return;
+    }
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const open = url.searchParams.get("state") === "open" ? all.filter((p) => p.state === "open") : all;
+    const last = Math.max(1, Math.ceil(open.length / perPage));
+    const link = (p: number, rel: string) => {
+      const next = new URL(url.toString());
+      next.searchParams.set("page", String(p));
+      return `<http://${req.headers.host}${next.pathname}${next.search}>; rel="${rel}"`;
+    };
+    const links = [
+      ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []),
+      ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : []),
+    ];
+    json(
+      200,
+      open.slice((page - 1) * perPage, page * perPage),
+      links.length ? { link: links.join(", ") } : {},
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setPulls: (owner, repo, list) => pulls.set(`${owner}/${repo}`, list),
+    rateLimit: (count, seconds) => {
+      limited = count;
+      resetIn = seconds;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
