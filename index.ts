@@ -45,7 +45,7 @@ const kernelci = new KernelciEnvironment(config.environment, {
   pipelineConfigFiles: readConfigDirectory(pipelineConfigDir),
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
-const verdict = afterRollout("procedure", config, rollout, [kernelci]);
+const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
 
 export const environment = config.environment;
 export const namespaceNames = Object.values(kernelci.namespaces);

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import { lsRemote } from "../lib/git/repo";
 import { digestDirectory } from "../lib/kernelci/rootfs";
-import { Drain, type ScalerSpec } from "../providers/drain";
+import { Drain, type ScalerSpec, TriggerResume } from "../providers/drain";
 import { JenkinsSeed } from "../providers/jenkinsSeed";
 import { KernelTestRevision } from "../providers/kernelTestRevision";
 import { PipeCleaner } from "../providers/pipeCleaner";
@@ -14,14 +14,15 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  * The update procedure around the environment's rollout, ordered by dependsOn and outputs
  * (never by sleeps):
  *
- *   production: Drain -> (environment: API, pipeline, trigger last) -> KernelTestRevision
- *               -> PipeCleaner verdict
+ *   production: Drain -> (environment: API, pipeline, trigger last) -> TriggerResume
+ *               -> KernelTestRevision -> PipeCleaner verdict
  *   staging:    (staging branches -> images -> deployments) -> in a full cycle only:
  *               KernelTestRevision -> PipeCleaner
  *   legacy:     (Jenkins ready) -> JenkinsSeed, when the kernelci-jenkins revision changed
  *
  * `beforeRollout` returns what the environment must wait for (`rolloutAfter`);
- * `afterRollout` takes the environment as its dependency.
+ * `afterRollout` takes the environment as its dependency (and `beforeRollout`'s result, to
+ * resume what the drain paused).
  */
 
 const projectRoot = path.resolve(__dirname, "..");
@@ -116,6 +117,7 @@ export function beforeRollout(name: string, config: LoadedConfig, key: pulumi.In
 }
 
 export interface AfterRollout {
+  resume?: TriggerResume;
   jenkinsSeed?: JenkinsSeed;
   revision?: KernelTestRevision;
   pipeCleaner?: PipeCleaner;
@@ -126,9 +128,25 @@ export function afterRollout(
   config: LoadedConfig,
   key: pulumi.Input<string>,
   environment: pulumi.Input<pulumi.Resource>[],
+  before: BeforeRollout = { rolloutAfter: [] },
 ): AfterRollout {
   const p = config.procedure;
   const result: AfterRollout = {};
+  let rolledOut = environment;
+  if (before.drain) {
+    // The trigger back once everything else is updated, even when its own manifest did not change.
+    result.resume = new TriggerResume(
+      `${name}-trigger-resume`,
+      {
+        drainedAt: before.drain.drainedAt,
+        trigger: { namespace: config.kubernetes.namespaces.pipeline, name: p.drain.triggerDeployment },
+        scaler: triggerScaler(config),
+        replicas: before.drain.triggerReplicasBefore,
+      },
+      { dependsOn: environment },
+    );
+    rolledOut = [...environment, result.resume];
+  }
   const url = jenkinsUrl(config);
   if (p.jenkinsSeed.enabled && url !== null && config.legacy.enabled) {
     const legacy = config.legacy;
@@ -174,7 +192,7 @@ export function afterRollout(
       identity: { name: "KernelCI deploy", email: "bot@kernelci.org" },
       gitToken: /^https:/.test(remote) ? config.secrets.apply((s) => s.githubToken ?? null) : null,
     },
-    { dependsOn: environment },
+    { dependsOn: rolledOut },
   );
   const { context } = config.kubernetes;
   const trigger = `-n ${config.kubernetes.namespaces.pipeline} scale deployment/${p.drain.triggerDeployment} --replicas=0`;

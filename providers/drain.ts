@@ -115,3 +115,50 @@ export class Drain extends pulumi.dynamic.Resource {
     );
   }
 }
+
+export interface TriggerResumeInputs {
+  /** The drain this resumes from: a new drain means a new resume. */
+  drainedAt: string;
+  trigger: { namespace: string; name: string };
+  scaler: ScalerSpec;
+  /** Replicas before the drain (null: there was no trigger to pause). */
+  replicas: number | null;
+}
+
+async function runResume(inputs: TriggerResumeInputs) {
+  const { resume } = loadModule<typeof import("../lib/kernelci/drain")>(drainModule);
+  const { kubectlScaler, recordingScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
+  const scaler =
+    inputs.scaler.kind === "kubectl"
+      ? kubectlScaler(inputs.scaler.context)
+      : recordingScaler(inputs.scaler.file);
+  return { ...inputs, ...(await resume(scaler, inputs.trigger, inputs.replicas)) };
+}
+
+export const triggerResumeProvider: pulumi.dynamic.ResourceProvider = {
+  async diff(_id, olds: Record<string, unknown>, news: TriggerResumeInputs) {
+    return { changes: olds.drainedAt !== news.drainedAt, replaces: [], deleteBeforeReplace: false };
+  },
+  async create(inputs: TriggerResumeInputs) {
+    return { id: `resume-${inputs.trigger.namespace}-${inputs.trigger.name}`, outs: await runResume(inputs) };
+  },
+  async update(_id, _olds, news: TriggerResumeInputs) {
+    return { outs: await runResume(news) };
+  },
+};
+
+/**
+ * The trigger resumed after the rollout (seed 001: "resume the monitor"), to the replicas the
+ * drain found. Depends on the environment, so it runs after the trigger's Deployment.
+ */
+export class TriggerResume extends pulumi.dynamic.Resource {
+  declare readonly resumedAt: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: { [K in keyof TriggerResumeInputs]: pulumi.Input<TriggerResumeInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(triggerResumeProvider, name, { resumedAt: undefined, ...args }, opts, "kernelci", "TriggerResume");
+  }
+}

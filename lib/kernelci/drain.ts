@@ -100,3 +100,17 @@ export async function drain(
     );
   }
 }
+
+/**
+ * After the rollout: the trigger back at the replicas it had before the drain (none recorded:
+ * nothing was paused). Applying the trigger's Deployment does the same when it changed; this
+ * covers a rollout that left the trigger's manifest untouched, which would stay paused.
+ */
+export async function resume(
+  scaler: DeploymentScaler,
+  trigger: { namespace: string; name: string },
+  replicas: number | null,
+): Promise<{ replicas: number | null; resumedAt: string }> {
+  if (replicas !== null) await scaler.scale(trigger.namespace, trigger.name, replicas);
+  return { replicas, resumedAt: new Date().toISOString() };
+}

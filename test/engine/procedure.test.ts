@@ -82,6 +82,7 @@ const lastIndex = (steps: Step[], event: Step["event"], pattern: RegExp) =>
   steps.reduce((last, s, i) => (s.event === event && pattern.test(s.urn) ? i : last), -1);
 
 const drainUrn = /::procedure-drain$/;
+const resumeUrn = /::procedure-trigger-resume$/;
 const revisionUrn = /::procedure-kernel-test-revision$/;
 const verdictUrn = /::procedure-pipe-cleaner$/;
 const seedUrn = /::procedure-jenkins-seed$/;
@@ -195,7 +196,8 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
     expect(drained).toBeGreaterThanOrEqual(0);
     expect(index(steps, "pre", deploymentUrn)).toBeGreaterThan(drained);
     expect(lastIndex(steps, "outputs", deploymentUrn)).toBe(lastIndex(steps, "outputs", triggerUrn));
-    expect(index(steps, "pre", revisionUrn)).toBeGreaterThan(lastIndex(steps, "outputs", triggerUrn));
+    expect(index(steps, "pre", resumeUrn)).toBeGreaterThan(lastIndex(steps, "outputs", triggerUrn));
+    expect(index(steps, "pre", revisionUrn)).toBeGreaterThan(index(steps, "outputs", resumeUrn));
     expect(index(steps, "pre", verdictUrn)).toBeGreaterThan(index(steps, "outputs", revisionUrn));
     expect(index(steps, "pre", seedUrn)).toBeGreaterThan(lastIndex(steps, "outputs", triggerUrn));
     // The drain waited for what was in flight when it started.
@@ -218,8 +220,10 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
       .readFileSync(`${renderDirOf(w.dir)}-operations/trigger-scale.jsonl`, "utf8")
       .trim()
       .split("\n");
+    // Paused by the drain, resumed once the rollout is done.
     expect(scale.map((l) => JSON.parse(l))).toMatchObject([
       { namespace: "kernelci-pipeline", name: "trigger", replicas: 0 },
+      { namespace: "kernelci-pipeline", name: "trigger", replicas: 1 },
     ]);
     expect(w.jenkins.builds).toEqual([{ job: "job-dsl", parameters: { REVISION: "jenkins-r1" } }]);
   }, 600_000);

@@ -63,7 +63,7 @@ async function wire(config: LoadedConfig) {
   const key = rolloutKey(config, ["head-sha"]);
   const before = beforeRollout("kci", config, key);
   const env = new Environment("env", { dependsOn: before.rolloutAfter });
-  const after = afterRollout("kci", config, key, [env]);
+  const after = afterRollout("kci", config, key, [env], before);
   await settle();
   return { before, after, key };
 }
@@ -94,10 +94,12 @@ describe("the procedure around the rollout", () => {
       pauseHint:
         "kubectl --context aks-kernelci-production -n kernelci-pipeline scale deployment/trigger --replicas=0",
     });
-    // Order is expressed by dependencies: the environment waits for the drain, the revision for the environment.
+    // Order is expressed by dependencies: the environment waits for the drain; the trigger is
+    // resumed after the environment, and the revision after that.
     expect(registered.map((r) => r.name)).toEqual([
       "kci-drain",
       "env",
+      "kci-trigger-resume",
       "kci-kernel-test-revision",
       "kci-pipe-cleaner",
     ]);
@@ -147,7 +149,10 @@ describe("the procedure around the rollout", () => {
   });
 
   it("the procedure configuration names every missing dependency at once", () => {
-    expect(() => stackConfig("local", { drain: { enabled: true }, pipeCleaner: { enabled: true } })).toThrow(
+    const missing = { kernelciApiUrl: undefined, kernel: undefined };
+    expect(() =>
+      stackConfig("local", { ...missing, drain: { enabled: true }, pipeCleaner: { enabled: true } }),
+    ).toThrow(
       /procedure\.kernelciApiUrl: required: procedure\.drain\.enabled.*\n.*procedure\.kernelciApiUrl: required: procedure\.pipeCleaner.*\n.*procedure\.kernel: required/,
     );
   });
