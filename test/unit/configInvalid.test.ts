@@ -1,0 +1,99 @@
+import { ConfigError, parseStackConfig } from "../../config/load";
+import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
+
+const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens"]);
+
+/** The problems reported for a committed stack file with `edit` applied to its raw config. */
+function problems(stack: StackName, edit: (config: Record<string, unknown>) => void): string[] {
+  const plain = stackFileConfig(stack);
+  const config: Record<string, unknown> = structuredClone({
+    ...plain,
+    ...plantedSecrets(Object.keys((plain["kernelci:labs"] as object) ?? {})),
+  });
+  edit(config);
+  const raw = Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  try {
+    parseStackConfig(raw, (key) => secretKeys.has(key), `Pulumi.${stack}.yaml`);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+type Section = Record<string, unknown> & { schedulers: { lava: { name: string; labs: string[] }[] } };
+const section = (config: Record<string, unknown>, key: string) => config[`kernelci:${key}`] as Section;
+
+describe("an invalid platform configuration", () => {
+  it("names each missing key", () => {
+    const found = problems("staging", (c) => {
+      delete section(c, "pipeline").apiConfig;
+      delete section(c, "api").host;
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^kernelci:api\.host: /),
+      expect.stringMatching(/^kernelci:pipeline\.apiConfig: /),
+    ]);
+  });
+
+  it("names each key of the wrong type, saying what is expected", () => {
+    const found = problems("production", (c) => {
+      section(c, "pipeline").pollPeriodSeconds = "hourly";
+      section(c, "pipeline").trees = "mainline";
+      section(c, "storage").size = "a lot";
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kernelci:pipeline\.pollPeriodSeconds: .*number/),
+        expect.stringMatching(/^kernelci:pipeline\.trees: .*array/),
+        expect.stringMatching(/^kernelci:storage\.size: expected a Kubernetes quantity/),
+      ]),
+    );
+  });
+
+  it("names a lab a scheduler group refers to but no lab defines", () => {
+    const found = problems("production", (c) => {
+      section(c, "pipeline").schedulers.lava[1].labs.push("lava-unknown");
+    });
+    expect(found).toEqual([
+      'kernelci:pipeline.schedulers.lava.1.labs.2: unknown lab "lava-unknown" in scheduler group "partners"; configured labs (kernelci:labs): lava-collabora, lava-baylibre, lava-broonie, lava-cip',
+    ]);
+  });
+
+  it("names a lab without tokens", () => {
+    const found = problems("staging", (c) => {
+      delete (c["kernelci:labTokens"] as Record<string, unknown>)["lava-broonie"];
+    });
+    expect(found).toEqual([expect.stringMatching(/^kernelci:labTokens\.lava-broonie: .*--secret/)]);
+  });
+
+  it("names the secret a setting needs", () => {
+    const found = problems("production", (c) => {
+      const secrets = c["kernelci:secrets"] as Record<string, unknown>;
+      delete secrets.mongoUri;
+      delete secrets.kcidbCredentials;
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^kernelci:secrets\.mongoUri: required: api\.mongo\.mode is external/),
+      expect.stringMatching(
+        /^kernelci:secrets\.kcidbCredentials: required: pipeline\.kcidb\.enabled is true/,
+      ),
+    ]);
+  });
+
+  it("names the legacy hosts an enabled legacy system needs, and the images' source dir", () => {
+    const found = problems("staging", (c) => {
+      delete section(c, "legacy").jenkinsHost;
+      delete section(c, "images").sourceDir;
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kernelci:images\.sourceDir: build: true needs images\.sourceDir/),
+        expect.stringMatching(/^kernelci:legacy\.jenkinsHost: /),
+      ]),
+    );
+  });
+});
