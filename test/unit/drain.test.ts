@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DrainFailure, drain, inFlight, recentSince } from "../../lib/kernelci/drain";
+import { DrainFailure, drain, inFlight, recentSince, resume } from "../../lib/kernelci/drain";
 import type { KernelciNode } from "../../lib/kernelci/node";
 import { recordingScaler } from "../../lib/kernelci/scale";
 import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
@@ -94,5 +94,18 @@ describe("the drain against the simulated pipeline", () => {
       clock,
     );
     expect(result.cancelled).toEqual(["http://jenkins/job/kernel-bisection/3/"]);
+  });
+
+  it("resumes the trigger at the replicas it had, and leaves alone a trigger that did not exist", async () => {
+    const { clock, file, deps } = setup("happy");
+    const result = await drain(deps, run(false), clock);
+    await resume(deps.scaler, run(false).trigger, result.triggerReplicasBefore);
+    await resume(deps.scaler, { namespace: "kernelci-pipeline", name: "absent" }, null);
+    const recorded = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).replicas);
+    expect(recorded).toEqual([0, 1]);
   });
 });

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../../config/load";
 import { parseStackConfig } from "../../config/load";
 import { secretSections } from "../../config/schema";
-import { drainProvider } from "../../providers/drain";
+import { drainProvider, triggerResumeProvider } from "../../providers/drain";
 import { jenkinsSeedProvider } from "../../providers/jenkinsSeed";
 import { kernelTestRevisionProvider } from "../../providers/kernelTestRevision";
 import { pipeCleanerProvider } from "../../providers/pipeCleaner";
@@ -161,6 +161,7 @@ describe("the procedure around the rollout", () => {
 describe("the dynamic providers", () => {
   const providers = {
     Drain: drainProvider,
+    TriggerResume: triggerResumeProvider,
     PipeCleaner: pipeCleanerProvider,
     KernelTestRevision: kernelTestRevisionProvider,
     RootfsBuild: rootfsBuildProvider,
