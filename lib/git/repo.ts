@@ -9,7 +9,7 @@
  * - `lsRemote(remote, patterns, auth?)`: ref -> SHA of a remote, without a clone.
  * - `WorkingClone.open(dir, remote, options)`: a clone kept under a work dir (created empty
  *   on first use, the remote URL refreshed every time), then `fetch`, `resolve`,
- *   `hasCommit`, `checkout`, `merge`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
+ *   `hasCommit`, `missingCommits`, `checkout`, `merge`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
  *   `deleteLocalTags`.
  */
 import * as fs from "node:fs";
@@ -150,6 +150,18 @@ export class WorkingClone {
 
   async hasCommit(sha: string): Promise<boolean> {
     return (await this.resolve(sha)) !== null;
+  }
+
+  /** The commits of `shas` this clone does not have (one git call when all are present). */
+  async missingCommits(shas: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(shas)];
+    try {
+      await this.git.raw(["rev-list", "--no-walk", "--quiet", ...unique]);
+      return [];
+    } catch {
+      const present = await Promise.all(unique.map((sha) => this.hasCommit(sha)));
+      return unique.filter((_, i) => !present[i]);
+    }
   }
 
   /**

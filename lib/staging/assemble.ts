@@ -3,8 +3,10 @@
  * tags and force-pushes when the content changed. Used by the StagingBranch dynamic provider
  * (loaded at run time by path), the CLI and the bot.
  */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import { listPatches } from "../git/patches";
+import { listPatches, patchesDigest } from "../git/patches";
 import { type GitAuth, type GitIdentity, WorkingClone } from "../git/repo";
 import { datedTagPattern, datedTagsToPrune, nextDatedTag } from "../git/tags";
 import { withLock } from "../lock";
@@ -99,6 +101,36 @@ export function stagingRefspecs(tagPrefix: string): string[] {
   ];
 }
 
+/** What a run produced, kept in the working clone to recognise a no-op without merging again. */
+interface RunRecord {
+  fingerprint: string;
+  result: Pick<AssembleResult, "base" | "merged" | "conflicts" | "patches" | "head">;
+}
+
+/** Everything the branch's content depends on: same fingerprint and same remote head, same branch. */
+function fingerprintOf(req: AssembleRequest, base: string): string {
+  const inputs = {
+    remote: req.remote,
+    branch: req.branch,
+    base,
+    eligible: req.eligible.map((p) => `${p.number}@${p.head}`),
+    patches: patchesDigest(req.patches),
+  };
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+}
+
+function recordFile(dir: string, branch: string): string {
+  return path.join(dir, ".git", `kci-staging-${encodeURIComponent(branch)}.json`);
+}
+
+function readRecord(file: string): RunRecord | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
 /** Builds the staging branch of one repository (under a lock on its working clone). */
 export async function assembleStagingBranch(req: AssembleRequest): Promise<AssembleResult> {
   const dir = path.join(req.workDir, req.repo);
@@ -114,11 +146,25 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       throw new Error(
         `${req.repo}: the remote ${req.remote} has no branch ${req.main}; nothing was changed.`,
       );
-    if (!(await clone.hasCommit(base))) throw new StalePlanError(req.repo, `main (${req.main}) at`, base);
-    for (const pr of req.eligible) {
-      if (!(await clone.hasCommit(pr.head)))
-        throw new StalePlanError(req.repo, `the head of PR #${pr.number},`, pr.head);
+    const missing = await clone.missingCommits([base, ...req.eligible.map((p) => p.head)]);
+    if (missing.includes(base)) throw new StalePlanError(req.repo, `main (${req.main}) at`, base);
+    const gone = req.eligible.find((p) => missing.includes(p.head));
+    if (gone) throw new StalePlanError(req.repo, `the head of PR #${gone.number},`, gone.head);
+
+    // The same inputs as the run that made the remote branch: nothing to merge or push.
+    const remoteRef = `refs/remotes/origin/${req.branch}`;
+    const remoteHead = await clone.resolve(remoteRef);
+    const fingerprint = fingerprintOf(req, base);
+    const record = recordFile(dir, req.branch);
+    const last = readRecord(record);
+    if (last && last.fingerprint === fingerprint && remoteHead === last.result.head) {
+      return { repo: req.repo, ...last.result, tag: null, changed: false, pushed: false, prunedTags: [] };
     }
+    const remember = (head: string) =>
+      fs.writeFileSync(
+        record,
+        JSON.stringify({ fingerprint, result: { ...summary, head } } satisfies RunRecord),
+      );
 
     await clone.checkout(base);
     const merged: AssembleResult["merged"] = [];
@@ -137,18 +183,24 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       throw new PatchError(req.repo, applied.patch, merged, applied.message);
     }
 
-    const remoteRef = `refs/remotes/origin/${req.branch}`;
-    const remoteHead = await clone.resolve(remoteRef);
     const changed = remoteHead === null || (await clone.treeOf("HEAD")) !== (await clone.treeOf(remoteRef));
     const summary = {
-      repo: req.repo,
       base,
       merged,
       conflicts,
       patches: patches.map((p) => path.relative(req.patches as string, p)),
     };
     if (!changed) {
-      return { ...summary, head: remoteHead, tag: null, changed, pushed: false, prunedTags: [] };
+      remember(remoteHead);
+      return {
+        repo: req.repo,
+        ...summary,
+        head: remoteHead,
+        tag: null,
+        changed,
+        pushed: false,
+        prunedTags: [],
+      };
     }
 
     const head = (await clone.resolve("HEAD")) as string;
@@ -163,7 +215,7 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
         `conflicts: ${prList(conflicts)}\npatches: ${patches.length}`,
     );
     const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
-    if (!req.push) return { ...summary, head, tag, changed, pushed: false, prunedTags: [] };
+    if (!req.push) return { repo: req.repo, ...summary, head, tag, changed, pushed: false, prunedTags: [] };
 
     try {
       await clone.push([
@@ -176,7 +228,8 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       throw new PushError(req.repo, req.remote, err instanceof Error ? err.message : String(err));
     }
     await clone.deleteLocalTags(prunedTags);
-    return { ...summary, head, tag, changed, pushed: true, prunedTags };
+    remember(head);
+    return { repo: req.repo, ...summary, head, tag, changed, pushed: true, prunedTags };
   });
 }
 
