@@ -34,6 +34,7 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       githubToken: s("githubToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
+      buildKubeconfig: s("buildKubeconfig"),
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
