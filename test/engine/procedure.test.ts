@@ -138,6 +138,7 @@ async function world(
     remote,
     sim,
     jenkins,
+    tokens: [token, jenkinsToken],
     /** Rewrites the test stack's configuration (never a committed file). */
     reconfigure: async (extra: object, more: Record<string, unknown> = {}) => {
       stack = await localStack(name, dir, { ...config(extra), ...more });
@@ -226,6 +227,14 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
       { namespace: "kernelci-pipeline", name: "trigger", replicas: 1 },
     ]);
     expect(w.jenkins.builds).toEqual([{ job: "job-dsl", parameters: { REVISION: "jenkins-r1" } }]);
+    // The API and Jenkins tokens the providers used are nowhere in plaintext in the state.
+    const state = fs
+      .readdirSync(path.join(w.dir, "state"), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+      .join("\n");
+    expect(state).toContain("procedure-drain");
+    for (const secretValue of w.tokens) expect(state).not.toContain(secretValue);
   }, 600_000);
 
   it("a second up performs no step again", async () => {
