@@ -27,6 +27,19 @@ const FIXTURE_VERSION = "1";
 const root = path.join(os.tmpdir(), "kci-bench-staging");
 const forgeDir = path.join(root, "forge");
 const remoteDir = path.join(forgeDir, "linux-like.git");
+// Both sides talk to the remote through git's pack protocol, as with GitHub: a plain path
+// would let `git clone` hardlink objects, which no real run can do.
+const remoteUrl = `file://${remoteDir}`;
+
+/** The fixture forge, seen through a file:// URL. */
+function forge() {
+  const local = new LocalForge(forgeDir);
+  return {
+    location: local.location,
+    remote: () => remoteUrl,
+    openPulls: () => local.openPulls("linux-like"),
+  };
+}
 
 function run(cwd: string, args: string[], input?: string): string {
   return execFileSync("git", args, {
@@ -107,7 +120,7 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 
 /** This engine: plan from the forge, then assemble in the kept working clone. */
 async function engineRun(workDir: string) {
-  const { plan } = await planStagingBranch(settings, new LocalForge(forgeDir), new Date());
+  const { plan } = await planStagingBranch(settings, forge(), new Date());
   return assembleStagingBranch({ ...plan, workDir, push: true, now: new Date() });
 }
 
@@ -115,7 +128,7 @@ async function engineRun(workDir: string) {
 function pendingPyRun(plan: StagingBranchPlan): { merged: number; conflicts: number } {
   const dir = fs.mkdtempSync(path.join(root, "pending-"));
   try {
-    run(dir, ["clone", "--quiet", "--branch", "main", remoteDir, "checkout"]);
+    run(dir, ["clone", "--quiet", "--branch", "main", remoteUrl, "checkout"]);
     const checkout = path.join(dir, "checkout");
     run(checkout, ["config", "user.email", "bot@kernelci.org"]);
     run(checkout, ["config", "user.name", "KernelCI staging"]);
@@ -180,7 +193,7 @@ async function main(): Promise<void> {
   remote.commitOnMain({ MAINTAINERS: "bench\n" }, "main moves");
   const [warm, warmResult] = await timed(() => engineRun(workDir));
   const [noop, noopResult] = await timed(() => engineRun(workDir));
-  const { plan } = await planStagingBranch(settings, new LocalForge(forgeDir), new Date());
+  const { plan } = await planStagingBranch(settings, forge(), new Date());
   const [baseWarm, baseline] = await timed(() => pendingPyRun(plan));
   const [baseNoop] = await timed(() => pendingPyRun(plan));
 

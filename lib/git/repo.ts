@@ -9,7 +9,7 @@
  * - `lsRemote(remote, patterns, auth?)`: ref -> SHA of a remote, without a clone.
  * - `WorkingClone.open(dir, remote, options)`: a clone kept under a work dir (created empty
  *   on first use, the remote URL refreshed every time), then `fetch`, `resolve`,
- *   `hasCommit`, `missingCommits`, `checkout`, `merge`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
+ *   `hasCommit`, `missingCommits`, `checkout`, `mergeCommit`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
  *   `deleteLocalTags`.
  */
 import * as fs from "node:fs";
@@ -91,7 +91,9 @@ export async function lsRemote(
   return refs;
 }
 
-export type MergeOutcome = { ok: true } | { ok: false; files: string[]; message: string };
+export type MergeOutcome =
+  | { ok: true; commit: string; tree: string }
+  | { ok: false; files: string[]; message: string };
 export type PatchOutcome = { ok: true } | { ok: false; patch: string; message: string };
 
 export interface CloneOptions {
@@ -112,16 +114,29 @@ export class WorkingClone {
   static async open(dir: string, remote: string, options: CloneOptions): Promise<WorkingClone> {
     fs.mkdirSync(dir, { recursive: true });
     const git = gitIn(dir, options.auth);
-    if (!fs.existsSync(`${dir}/.git`)) await git.raw(["init", "--quiet", "--initial-branch=kci-work"]);
-    const remotes = await git.getRemotes();
-    if (remotes.some((r) => r.name === "origin")) await git.remote(["set-url", "origin", remote]);
-    else await git.addRemote("origin", remote);
-    await git.addConfig("user.name", options.identity.name);
-    await git.addConfig("user.email", options.identity.email);
-    // Merges and `git am` must behave the same on every machine.
-    await git.addConfig("merge.conflictStyle", "merge");
-    await git.addConfig("am.threeWay", "false");
-    await git.addConfig("gc.auto", "0");
+    if (!fs.existsSync(`${dir}/.git`)) {
+      await git.raw(["init", "--initial-branch=kci-work"]);
+      await git.addRemote("origin", remote);
+    }
+    // One read of the settings, writes only for what differs: a warm run spawns as few git
+    // processes as possible (simple-git waits 50 ms after each one that prints nothing).
+    const wanted: Record<string, string> = {
+      "remote.origin.url": remote,
+      "user.name": options.identity.name,
+      "user.email": options.identity.email,
+      // Merges and `git am` must behave the same on every machine.
+      "merge.conflictStyle": "merge",
+      "am.threeWay": "false",
+      "gc.auto": "0",
+    };
+    const current = new Map(
+      (await git.raw(["config", "--local", "--list"]))
+        .split("\n")
+        .map((line) => [line.slice(0, line.indexOf("=")).toLowerCase(), line.slice(line.indexOf("=") + 1)]),
+    );
+    for (const [key, value] of Object.entries(wanted)) {
+      if (current.get(key.toLowerCase()) !== value) await git.addConfig(key, value);
+    }
     return new WorkingClone(dir, remote, git, options.auth);
   }
 
@@ -136,7 +151,7 @@ export class WorkingClone {
 
   /** One fetch of all `refspecs` (with --prune: local copies of deleted refs go too). */
   async fetch(refspecs: readonly string[]): Promise<void> {
-    await this.run(["fetch", "--quiet", "--prune", "--no-tags", "origin", ...refspecs], "git fetch");
+    await this.run(["fetch", "--prune", "--no-tags", "origin", ...refspecs], "git fetch");
   }
 
   /** The commit a ref points to, or null when it does not exist. */
@@ -156,7 +171,7 @@ export class WorkingClone {
   async missingCommits(shas: readonly string[]): Promise<string[]> {
     const unique = [...new Set(shas)];
     try {
-      await this.git.raw(["rev-list", "--no-walk", "--quiet", ...unique]);
+      await this.git.raw(["rev-list", "--no-walk", ...unique]);
       return [];
     } catch {
       const present = await Promise.all(unique.map((sha) => this.hasCommit(sha)));
@@ -172,32 +187,47 @@ export class WorkingClone {
     if (fs.existsSync(`${this.dir}/.git/rebase-apply`)) await this.run(["am", "--abort"], "git am --abort");
     if (fs.existsSync(`${this.dir}/.git/MERGE_HEAD`))
       await this.run(["merge", "--abort"], "git merge --abort");
-    await this.run(["checkout", "--quiet", "--force", "--detach", commit], "git checkout");
+    await this.run(["checkout", "--force", "--detach", commit], "git checkout");
     await this.run(["clean", "--quiet", "-ffdx"], "git clean");
   }
 
-  /** A no-fast-forward merge of `commit` into HEAD; on conflict, aborted with the paths. */
-  async merge(commit: string, message: string): Promise<MergeOutcome> {
+  /**
+   * A no-fast-forward merge of `theirs` into `ours`, computed in memory (`git merge-tree`,
+   * no index or worktree to update, so a merge costs two short git calls): the merge commit,
+   * or the conflicting paths. When `theirs` adds nothing (`oursTree` unchanged) no commit is
+   * made and `ours` is returned, as `git merge` would say "Already up to date".
+   */
+  async mergeCommit(ours: string, oursTree: string, theirs: string, message: string): Promise<MergeOutcome> {
+    let tree: string;
     try {
-      await this.git.raw(["merge", "--no-ff", "--no-edit", "--quiet", "-m", message, commit]);
-      return { ok: true };
+      tree = (
+        await this.git.raw(["merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs])
+      ).trim();
     } catch (err) {
-      const unmerged = await this.git.raw(["diff", "--name-only", "--diff-filter=U"]).catch(() => "");
-      await this.git.raw(["merge", "--abort"]).catch(() => undefined);
-      await this.run(["reset", "--quiet", "--hard", "HEAD"], "git reset");
-      return {
-        ok: false,
-        files: unmerged.split("\n").filter(Boolean).sort(),
-        message: redact(err instanceof Error ? err.message : String(err), this.auth).trim(),
-      };
+      // Conflicts (status 1) print the tree, then one conflicting path per line; a real
+      // failure prints "fatal: ..." instead.
+      const lines = (err instanceof Error ? err.message : String(err)).trim().split("\n");
+      if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(lines[0])) {
+        const files = [...new Set(lines.slice(1).filter(Boolean))].sort();
+        return { ok: false, files, message: `conflicts in ${files.join(", ")}` };
+      }
+      throw new Error(
+        `git merge-tree ${ours} ${theirs} failed in ${this.dir}: ${redact(lines.join("\n"), this.auth)}`,
+      );
     }
+    if (tree === oursTree) return { ok: true, commit: ours, tree };
+    const commit = await this.run(
+      ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", message],
+      "git commit-tree",
+    );
+    return { ok: true, commit: commit.trim(), tree };
   }
 
   /** `git am` of each patch in order; stops at the first that fails, leaving HEAD before it. */
   async applyPatches(patches: readonly string[]): Promise<PatchOutcome> {
     for (const patch of patches) {
       try {
-        await this.git.raw(["am", "--quiet", patch]);
+        await this.git.raw(["am", patch]);
       } catch (err) {
         await this.git.raw(["am", "--abort"]).catch(() => undefined);
         return { ok: false, patch, message: err instanceof Error ? err.message.trim() : String(err) };
@@ -214,9 +244,9 @@ export class WorkingClone {
     }
   }
 
-  /** An annotated tag at HEAD (replacing a local tag of that name left by a run that did not push). */
-  async tag(name: string, message: string): Promise<void> {
-    await this.run(["tag", "--force", "--annotate", "--message", message, name, "HEAD"], "git tag");
+  /** An annotated tag at `target` (replacing a local tag of that name left by a run that did not push). */
+  async tag(name: string, message: string, target = "HEAD"): Promise<void> {
+    await this.run(["tag", "--force", "--annotate", "--message", message, name, target], "git tag");
   }
 
   /** Local tag names matching a glob (`refs/tags/<glob>`). */
@@ -237,6 +267,6 @@ export class WorkingClone {
    * all of them or none.
    */
   async push(refspecs: readonly string[]): Promise<void> {
-    await this.run(["push", "--quiet", "--atomic", "--porcelain", "origin", ...refspecs], "git push");
+    await this.run(["push", "--atomic", "--porcelain", "origin", ...refspecs], "git push");
   }
 }

@@ -166,24 +166,36 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
         JSON.stringify({ fingerprint, result: { ...summary, head } } satisfies RunRecord),
       );
 
-    await clone.checkout(base);
+    // Merges happen in memory; the worktree is only needed for `git am`, once, at the end.
     const merged: AssembleResult["merged"] = [];
     const conflicts: AssembleResult["conflicts"] = [];
+    let tip = base;
+    let tipTree = (await clone.treeOf(base)) as string;
     for (const pr of req.eligible) {
       const message = `Merge PR #${pr.number}${pr.title ? `: ${pr.title}` : ""}\n\nhead ${pr.head}`;
-      const outcome = await clone.merge(pr.head, message);
-      if (outcome.ok) merged.push({ number: pr.number, head: pr.head });
-      else conflicts.push({ number: pr.number, files: outcome.files });
+      const outcome = await clone.mergeCommit(tip, tipTree, pr.head, message);
+      if (outcome.ok) {
+        merged.push({ number: pr.number, head: pr.head });
+        tip = outcome.commit;
+        tipTree = outcome.tree;
+      } else {
+        conflicts.push({ number: pr.number, files: outcome.files });
+      }
     }
 
     const patches = listPatches(req.patches);
-    const applied = await clone.applyPatches(patches);
-    if (!applied.ok) {
-      await clone.checkout(base);
-      throw new PatchError(req.repo, applied.patch, merged, applied.message);
+    let head = tip;
+    if (patches.length > 0) {
+      await clone.checkout(tip);
+      const applied = await clone.applyPatches(patches);
+      if (!applied.ok) {
+        await clone.checkout(base);
+        throw new PatchError(req.repo, applied.patch, merged, applied.message);
+      }
+      head = (await clone.resolve("HEAD")) as string;
     }
 
-    const changed = remoteHead === null || (await clone.treeOf("HEAD")) !== (await clone.treeOf(remoteRef));
+    const changed = remoteHead === null || (await clone.treeOf(head)) !== (await clone.treeOf(remoteRef));
     const summary = {
       base,
       merged,
@@ -203,7 +215,6 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       };
     }
 
-    const head = (await clone.resolve("HEAD")) as string;
     const existing = (await clone.tags(`${req.tagPrefix}*`)).filter((t) =>
       datedTagPattern(req.tagPrefix).test(t),
     );
@@ -213,13 +224,14 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       `${req.repo} ${req.branch}: main ${base}\n\n` +
         `merged: ${merged.map((m) => `#${m.number} ${m.head}`).join(", ") || "none"}\n` +
         `conflicts: ${prList(conflicts)}\npatches: ${patches.length}`,
+      head,
     );
     const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
     if (!req.push) return { repo: req.repo, ...summary, head, tag, changed, pushed: false, prunedTags: [] };
 
     try {
       await clone.push([
-        `+HEAD:refs/heads/${req.branch}`,
+        `+${head}:refs/heads/${req.branch}`,
         `refs/tags/${tag}:refs/tags/${tag}`,
         ...prunedTags.map((t) => `:refs/tags/${t}`),
       ]);
