@@ -2,8 +2,12 @@
  * A GitHub REST double on 127.0.0.1 for the endpoints the GitHub forge uses: open PRs of a
  * repository, 100 per page at most, with Link-header pagination; and rate-limit replies.
  */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { readPullsFile } from "../../lib/forge/local";
 
 /** A PR as GitHub's REST API returns it (the fields the forge reads). */
 export interface GithubPull {
@@ -118,4 +122,43 @@ export async function startGithubServer(): Promise<GithubServer> {
     close: () =>
       new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
+}
+
+/**
+ * Serves the repositories of a local forge directory (scripts/local-forge.ts) as GitHub would:
+ * their pulls files become open PRs of `owner`, with heads read from `refs/pull/<N>/head`.
+ * With `gitUrl: file://<parent of dir>` and `owner` = basename of dir, a stack's github forge
+ * then reads PRs here and fetches the same commits.
+ */
+export function serveLocalForge(server: GithubServer, dir: string, owner: string): void {
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".pulls.json"))) {
+    const repo = file.replace(/\.pulls\.json$/, "");
+    const heads = execFileSync("git", ["for-each-ref", "--format=%(refname) %(objectname)", "refs/pull"], {
+      cwd: path.join(dir, `${repo}.git`),
+      encoding: "utf8",
+    });
+    const sha = new Map(
+      heads
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ") as [string, string]),
+    );
+    const pulls = readPullsFile(path.join(dir, file)).map((p) =>
+      githubPull(p.number, {
+        title: p.title,
+        draft: p.draft,
+        user: { login: p.author },
+        head: {
+          sha: sha.get(`refs/pull/${p.number}/head`) ?? "0".repeat(40),
+          ref: p.headRef ?? `pr-${p.number}`,
+          repo: { owner: { login: p.headOwner ?? p.author } },
+        },
+        base: { ref: p.base },
+        labels: p.labels.map((name) => ({ name })),
+        created_at: p.createdAt,
+        updated_at: p.updatedAt,
+      }),
+    );
+    server.setPulls(owner, repo, pulls);
+  }
 }

@@ -1,0 +1,78 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { StagingBranches } from "../../components/stagingBranches";
+import { stagingSchema } from "../../config/staging";
+import { createLocalForge } from "../../scripts/local-forge";
+import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
+import { stackFileConfig } from "../support/mockProgram";
+
+// The staging stack's github forge, pointed at the REST double and at fixture repositories:
+// the component plans from GitHub with the secret token, and the token reaches no output.
+describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-staging-program-"));
+  let server: GithubServer;
+  beforeAll(async () => {
+    server = await startGithubServer();
+    createLocalForge(path.join(dir, "kernelci"));
+    serveLocalForge(server, path.join(dir, "kernelci"), "kernelci");
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the PRs with the token, passes eligible and skipped sets, and exports no token", async () => {
+    const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return { id: `${args.name}-id`, state: { ...args.inputs, head: `head-of-${args.name}` } };
+        },
+        call: (args) => args.inputs,
+      },
+      "kernelci",
+      "staging",
+      false,
+    );
+    const config = stagingSchema.parse({
+      ...(stackFileConfig("staging")["kernelci:staging"] as object),
+      forge: { kind: "github", owner: "kernelci", apiUrl: server.url, gitUrl: `file://${dir}` },
+      workDir: path.join(dir, "work"),
+      // The fixtures' PRs date from January 2026: staleness is tested elsewhere.
+      staleDays: undefined,
+    });
+    const token = "PLANTED-githubToken-5ecret";
+    const branches = new StagingBranches("staging", { config, githubToken: pulumi.secret(token) });
+    const heads = await new Promise<Record<string, string>>((resolve) => branches.heads.apply(resolve));
+
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);
+    const core = registered.find(
+      (r) => r.type === "pulumi-nodejs:dynamic/kernelci:StagingBranch" && r.name === "kernelci-core",
+    );
+    expect(core?.inputs.remote).toBe(`file://${dir}/kernelci/kernelci-core.git`);
+    // The staging stack trusts nuclearcat (1001, and 1006 through its head owner) and padovan.
+    expect((core?.inputs.eligible as { number: number }[] | undefined)?.map((e) => e.number)).toEqual([
+      1001, 1002, 1006,
+    ]);
+    expect((core?.inputs.skipped as { reason: string }[] | undefined)?.map((s) => s.reason)).toEqual([
+      "untrusted",
+      "label",
+      "base",
+    ]);
+    // The token goes to the provider as a secret input (encrypted in state), never in plain.
+    expect(core?.inputs.token).toEqual({
+      [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+      value: token,
+    });
+    expect(heads).toEqual({
+      "kernelci-core": "head-of-kernelci-core",
+      "kernelci-api": "head-of-kernelci-api",
+      "kernelci-pipeline": "head-of-kernelci-pipeline",
+    });
+    expect(await pulumi.isSecret(branches.heads)).toBe(false);
+  });
+});
