@@ -82,6 +82,7 @@ const lastIndex = (steps: Step[], event: Step["event"], pattern: RegExp) =>
   steps.reduce((last, s, i) => (s.event === event && pattern.test(s.urn) ? i : last), -1);
 
 const drainUrn = /::procedure-drain$/;
+const stagingBranchUrn = /kernelci:StagingBranch::/;
 const resumeUrn = /::procedure-trigger-resume$/;
 const revisionUrn = /::procedure-kernel-test-revision$/;
 const verdictUrn = /::procedure-pipe-cleaner$/;
@@ -269,6 +270,9 @@ describe("staging full cycle: rollout -> test revision (rotating trees) -> verdi
   it("deploys, then pushes staging-next and judges it (first cycle: no baseline)", async () => {
     const { steps, outputs } = await up(w.stack);
     expect(index(steps, "pre", drainUrn)).toBe(-1);
+    // Staging branches (the local forge) before the deployments that build from them.
+    expect(lastIndex(steps, "outputs", stagingBranchUrn)).toBeGreaterThanOrEqual(0);
+    expect(index(steps, "pre", deploymentUrn)).toBeGreaterThan(lastIndex(steps, "outputs", stagingBranchUrn));
     expect(index(steps, "pre", revisionUrn)).toBeGreaterThan(lastIndex(steps, "outputs", deploymentUrn));
     expect(index(steps, "pre", verdictUrn)).toBeGreaterThan(index(steps, "outputs", revisionUrn));
     expect(outputs.kernelTestRevision).toMatchObject({ tree: "next", branch: "staging-next" });
