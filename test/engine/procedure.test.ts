@@ -151,6 +151,7 @@ async function world(
     close: async () => {
       await sim.close();
       await jenkins.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
