@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
-// Octokit ships ES modules only; ts-jest turns them into CommonJS for jest's module loader.
+// Octokit and some of its dependencies ship ES modules only; ts-jest turns them into CommonJS
+// for jest's module loader.
 const esmPackages = [
   "@octokit",
+  "content-type",
   "universal-user-agent",
   "before-after-hook",
   "fast-content-type-parse",
