@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parseDocument } from "yaml";
+import { createLocalForge } from "../../scripts/local-forge";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -48,7 +49,9 @@ export function renderDirOf(dir: string): string {
  * A stack of this program, isolated from the checkout: its own file backend, project file and
  * stack file under `dir` (the project's `main` points back at the repository), configured like
  * the local stack, rendering to `renderDirOf(dir)`, with `config` overriding plain keys
- * (`kernelci:<key>` -> value). Committed files and the user's own local stack stay untouched.
+ * (`kernelci:<key>` -> value). Committed files, the user's own local stack and its fixtures
+ * stay untouched: unless `config` sets them, the staging branches come from a fresh copy of
+ * the local forge under `dir`, and the pipe cleaner is off (it needs a KernelCI API simulator).
  */
 export async function localStack(
   stackName: string,
@@ -64,6 +67,26 @@ export async function localStack(
 
   const stackFile = parseDocument(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8"));
   stackFile.setIn(["config", "kernelci:kubernetes", "renderDir"], renderDirOf(dir));
+  if (!("kernelci:staging" in config)) {
+    const forge = path.join(dir, "forge");
+    if (!fs.existsSync(forge)) createLocalForge(forge);
+    const repos = stackFile.getIn(["config", "kernelci:staging", "repos"]) as {
+      toJSON(): { name: string }[];
+    };
+    stackFile.setIn(["config", "kernelci:staging", "forge", "root"], forge);
+    stackFile.setIn(["config", "kernelci:staging", "workDir"], path.join(dir, "staging-work"));
+    repos.toJSON().forEach((repo, i) => {
+      if ("patches" in repo) {
+        stackFile.setIn(
+          ["config", "kernelci:staging", "repos", i, "patches"],
+          path.join(forge, "patches", repo.name),
+        );
+      }
+    });
+  }
+  if (!("kernelci:procedure" in config)) {
+    stackFile.setIn(["config", "kernelci:procedure", "pipeCleaner", "enabled"], false);
+  }
   for (const [key, value] of Object.entries(config)) stackFile.setIn(["config", key], value);
   fs.writeFileSync(path.join(workDir, `Pulumi.${stackName}.yaml`), stackFile.toString());
 
