@@ -27,10 +27,16 @@ const stagingBranches = config.staging
     })
   : undefined;
 
-// The kernelci-pipeline config/ directory to deploy. Until the staging branches hand over the
-// deployed revision, it is the committed fixture; KCI_PIPELINE_CONFIG_DIR points elsewhere (tests).
-const pipelineConfigDir =
-  process.env.KCI_PIPELINE_CONFIG_DIR ?? path.join(__dirname, "test/fixtures/kernelci-pipeline/config");
+// The kernelci-pipeline config/ directory of the revision deployed: the staging branch head
+// where there is one (staging, local), otherwise the checkout images build from (production).
+// KCI_PIPELINE_CONFIG_DIR points elsewhere (tests of config-only changes).
+const configDirOverride = process.env.KCI_PIPELINE_CONFIG_DIR;
+const pipelineConfigFiles =
+  configDirOverride === undefined && stagingBranches
+    ? stagingBranches.files("kernelci-pipeline", "config")
+    : readConfigDirectory(
+        configDirOverride ?? path.join(config.images.sourceDir ?? "", "kernelci-pipeline/config"),
+      );
 // The update procedure around the rollout (components/procedure.ts): production drains the
 // pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and
 // judges it. The rollout key (deployed config + staging heads) decides when they run again.
@@ -42,7 +48,8 @@ const procedure = beforeRollout("procedure", config, rollout);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
-  pipelineConfigFiles: readConfigDirectory(pipelineConfigDir),
+  pipelineConfigFiles,
+  sourceRevisions: stagingBranches?.heads,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
 const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StagingConfig } from "../config/staging";
 import { createForge } from "../lib/forge";
 import type { Forge } from "../lib/forge/types";
+import { readTreeFiles } from "../lib/git/tree";
 import { planStagingBranch, type StagingBranchPlan, stagingSettings } from "../lib/staging/plan";
 import { StagingBranch } from "../providers/stagingBranch";
 
@@ -38,6 +39,7 @@ export class StagingBranches extends pulumi.ComponentResource {
   readonly branches: Record<string, StagingBranch>;
   /** repo -> head commit of its staging branch (images and config maps take these). */
   readonly heads: pulumi.Output<Record<string, string>>;
+  private readonly workDir: string;
 
   constructor(name: string, args: StagingBranchesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:staging:StagingBranches", name, {}, opts);
@@ -50,13 +52,14 @@ export class StagingBranches extends pulumi.ComponentResource {
       .apply((t) =>
         planStagingBranches(config, createForge(config.forge, projectRoot, t), args.now ?? new Date()),
       );
+    this.workDir = path.resolve(projectRoot, config.workDir);
     this.branches = {};
     config.repos.forEach((repo, i) => {
       this.branches[repo.name] = new StagingBranch(
         repo.name,
         {
           plan: plans.apply((p) => p[i]),
-          workDir: path.resolve(projectRoot, config.workDir),
+          workDir: this.workDir,
           token: token?.apply((t) => t ?? ""),
         },
         { parent: this },
@@ -66,5 +69,12 @@ export class StagingBranches extends pulumi.ComponentResource {
       .all(Object.entries(this.branches).map(([repo, b]) => b.head.apply((head) => [repo, head] as const)))
       .apply((pairs) => Object.fromEntries(pairs));
     this.registerOutputs({ heads: this.heads });
+  }
+
+  /** The files under `dir` of a repository's staging head, read from its working clone. */
+  files(repo: string, dir: string): pulumi.Output<Record<string, string>> {
+    const branch = this.branches[repo];
+    if (!branch) throw new Error(`No staging branch for ${repo}: add it to kernelci:staging.repos`);
+    return branch.head.apply((head) => readTreeFiles(path.join(this.workDir, repo), head, dir));
   }
 }

@@ -19,7 +19,23 @@ export const stackConfigSchema = z
     ...secretsSchema.shape,
   })
   .strict()
-  .superRefine(platformRules);
+  .superRefine(platformRules)
+  .superRefine((c, ctx) => {
+    if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["secrets", "githubToken"],
+        message: "required: staging.forge is github (listing PRs, pushing staging branches)",
+      });
+    }
+    if (c.staging === undefined && c.images.sourceDir === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["images", "sourceDir"],
+        message: "required without a staging section: the kernelci-pipeline config/ deployed is read from it",
+      });
+    }
+  });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,9 +12,31 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-  /** URNs of explicit dependsOn (the mock monitor sees those as `dependencies`). */
-  provider?: string;
+  urn: string;
+  /** URNs this resource waits for: its dependsOn and the resources its inputs come from. */
+  dependencies: string[];
 }
+
+// Pulumi's mocks hand `newResource` neither the URN nor the dependencies of a registration:
+// record them from the mock monitor's requests, keyed by type and name.
+type RegisterRequest = { getType(): string; getName(): string; getDependenciesList(): string[] };
+type RegisterCallback = (err: unknown, res?: { getUrn(): string }) => void;
+const registrations = new Map<string, { urn: string; dependencies: string[] }>();
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+const registerResource = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req: RegisterRequest, callback: RegisterCallback) {
+  return registerResource.call(this, req, (err: unknown, res?: { getUrn(): string }) => {
+    if (res) {
+      registrations.set(`${req.getType()}::${req.getName()}`, {
+        urn: res.getUrn(),
+        dependencies: req.getDependenciesList(),
+      });
+    }
+    callback(err, res);
+  });
+};
+
+const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 /**
  * Recognisable values for every secret, so tests can look for them where they must not be.
@@ -75,14 +98,26 @@ export async function runProgram(
   for (const [key, value] of Object.entries(merged)) {
     if (value !== undefined) config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  const resources: Registered[] = [];
+  const registered: Omit<Registered, "urn" | "dependencies">[] = [];
+  registrations.clear();
   await pulumi.runtime.setMocks(
     {
+      // Answer as the docker provider would: a pushed image's repo digest, a tag's registry digest.
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-        return { id: `${args.name}-id`, state: args.inputs };
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state =
+          args.type === "docker:index/image:Image"
+            ? {
+                ...args.inputs,
+                repoDigest: `${String(args.inputs.imageName).split(":")[0]}@${sha256(String(args.inputs.imageName))}`,
+              }
+            : args.inputs;
+        return { id: `${args.name}-id`, state };
       },
       call(args) {
+        if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
+          return { ...args.inputs, sha256Digest: sha256(String(args.inputs.name)) };
+        }
         return args.inputs;
       },
     },
@@ -91,12 +126,18 @@ export async function runProgram(
     options.preview ?? false,
   );
   pulumi.runtime.setAllConfig(config, Object.keys(secrets));
+  // No git revision exists under mocks: deploy the committed fixture of kernelci-pipeline config/.
+  process.env.KCI_PIPELINE_CONFIG_DIR ??= path.join(repoRoot, "test/fixtures/kernelci-pipeline/config");
   const program: { exports: Record<string, unknown> } = { exports: {} };
   jest.isolateModules(() => {
     program.exports = require(path.join(repoRoot, "index"));
   });
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
+  const resources = registered.map((r) => ({
+    ...r,
+    ...(registrations.get(`${r.type}::${r.name}`) ?? { urn: "", dependencies: [] }),
+  }));
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program.exports)) {
     outputs[key] = await new Promise((resolve) =>

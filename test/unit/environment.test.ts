@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,57 +5,7 @@ import { isPinned } from "../../components/imageNames";
 import { checksumAnnotations } from "../../pipeline/configChecksum";
 import { type Registered, runProgram } from "../support/mockProgram";
 
-// The mock monitor keeps neither the dependencies of a resource nor what the docker provider
-// would return. Wrap it: record each resource's URN and dependencies, and answer like the docker
-// provider (a repoDigest for a pushed image, the registry digest of a tag).
-const sha = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
-const recorded = new Map<string, { urn: string; dependencies: string[] }>();
 const key = (type: string, name: string) => `${type}::${name}`;
-type Mocks = {
-  newResource(a: { type: string; inputs: Record<string, unknown> }): Promise<{ id: string; state: object }>;
-  call(a: { token: string; inputs: Record<string, unknown> }): Promise<object>;
-};
-type Req = { getType(): string; getName(): string; getDependenciesList(): string[] };
-type Monitor = { mocks: Mocks & { wrapped?: boolean } };
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-function emulateDocker(monitor: Monitor): void {
-  if (!monitor.mocks.wrapped) {
-    const inner = monitor.mocks;
-    monitor.mocks = {
-      wrapped: true,
-      async newResource(a) {
-        const result = await inner.newResource(a);
-        if (a.type !== "docker:index/image:Image") return result;
-        const name = String(a.inputs.imageName);
-        return { ...result, state: { ...result.state, repoDigest: `${name.split(":")[0]}@${sha(name)}` } };
-      },
-      async call(a) {
-        if (a.token !== "docker:index/getRegistryImage:getRegistryImage") return inner.call(a);
-        return { ...a.inputs, sha256Digest: sha(String(a.inputs.name)) };
-      },
-    };
-  }
-}
-const { registerResource, invoke } = MockMonitor.prototype;
-MockMonitor.prototype.invoke = function (this: Monitor, ...args: unknown[]) {
-  emulateDocker(this);
-  return invoke.apply(this, args);
-};
-MockMonitor.prototype.registerResource = function (
-  this: Monitor,
-  req: Req,
-  callback: (err: unknown, res?: { getUrn(): string }) => void,
-) {
-  emulateDocker(this);
-  return registerResource.call(this, req, (err: unknown, res?: { getUrn(): string }) => {
-    if (res)
-      recorded.set(key(req.getType(), req.getName()), {
-        urn: res.getUrn(),
-        dependencies: req.getDependenciesList(),
-      });
-    callback(err, res);
-  });
-};
 
 // Staging branch assembly asks the forge (GitHub) for PRs while the program runs: out of scope
 // here and offline, so these runs leave it out; the environment does not depend on it.
@@ -138,7 +87,6 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
   let resources: Registered[];
   let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    recorded.clear();
     ({ resources, outputs } = await runProgram(stack, withoutForge));
   });
   const workloads = () => resources.filter((r) => workloadKinds.includes(r.type));
@@ -217,7 +165,7 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
     const trigger = resources.find(
       (r) => r.type === "kubernetes:apps/v1:Deployment" && k8sName(r) === "trigger",
     );
-    const deps = new Set(recorded.get(key(trigger?.type ?? "", trigger?.name ?? ""))?.dependencies);
+    const deps = new Set(trigger?.dependencies);
     const apiAndPipeline = resources.filter(
       (r) =>
         r.type.startsWith("kubernetes:") &&
@@ -225,9 +173,7 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
         ["kernelci-api", "kernelci-pipeline"].includes(namespaceOf(r) ?? ""),
     );
     expect(apiAndPipeline.length).toBeGreaterThan(15);
-    const missing = apiAndPipeline
-      .filter((r) => !deps.has(recorded.get(key(r.type, r.name))?.urn ?? "?"))
-      .map((r) => `${r.type} ${r.name}`);
+    const missing = apiAndPipeline.filter((r) => !deps.has(r.urn)).map((r) => `${r.type} ${r.name}`);
     expect(missing).toEqual([]);
   });
 

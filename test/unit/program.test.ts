@@ -10,7 +10,8 @@ describe("the program", () => {
   });
 
   it("targets the staging cluster context", async () => {
-    const { resources } = await runProgram("staging");
+    // The GitHub forge is exercised in stagingProgram.test.ts; here the stack without it.
+    const { resources } = await runProgram("staging", { "kernelci:staging": undefined });
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
     expect(provider?.inputs.context).toBe("aks-kbuild-staging");
     expect(provider?.inputs.renderYamlToDirectory).toBeUndefined();
