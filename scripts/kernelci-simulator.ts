@@ -13,6 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { ensureKernelFixture } from "../lib/kernel/fixture";
 import { type ScenarioName, scenarioNames } from "../lib/kernelci/simulator/scenarios";
 import { startSimulator, type WatchedRemote } from "../lib/kernelci/simulator/server";
@@ -24,46 +25,42 @@ function usage(message: string): never {
   process.exit(2);
 }
 
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        token: { type: "string" },
+        port: { type: "string", default: "8901" },
+        scenario: { type: "string", default: "happy" },
+        watch: { type: "string", multiple: true, default: [] },
+        "kernel-fixture": { type: "string" },
+        "state-file": {
+          type: "string",
+          default: path.resolve(__dirname, "../.local/kernelci-simulator.json"),
+        },
+      },
+    }).values;
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  let token = process.env.KCI_SIMULATOR_TOKEN ?? "";
-  let port = 8901;
-  let scenario: ScenarioName = "happy";
-  let stateFile = path.resolve(__dirname, "../.local/kernelci-simulator.json");
-  const watch: WatchedRemote[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i + 1];
-    if (value === undefined) usage(`${args[i]} needs a value`);
-    i++;
-    switch (args[i - 1]) {
-      case "--token":
-        token = value;
-        break;
-      case "--port":
-        port = Number(value);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad port ${value}`);
-        break;
-      case "--scenario":
-        if (!scenarioNames.includes(value as ScenarioName)) usage(`unknown scenario ${value}`);
-        scenario = value as ScenarioName;
-        break;
-      case "--watch": {
-        const sep = value.lastIndexOf("=");
-        if (sep <= 0) usage(`--watch expects REMOTE=TREE, got ${value}`);
-        watch.push({ remote: path.resolve(value.slice(0, sep)), tree: value.slice(sep + 1) });
-        break;
-      }
-      case "--kernel-fixture": {
-        const { remote } = ensureKernelFixture(path.resolve(value));
-        watch.push({ remote, tree: "kernelci" });
-        break;
-      }
-      case "--state-file":
-        stateFile = path.resolve(value);
-        break;
-      default:
-        usage(`unknown option ${args[i - 1]}`);
-    }
+  const args = options();
+  const token = args.token ?? process.env.KCI_SIMULATOR_TOKEN ?? "";
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad port ${args.port}`);
+  if (!scenarioNames.includes(args.scenario as ScenarioName)) usage(`unknown scenario ${args.scenario}`);
+  const scenario = args.scenario as ScenarioName;
+  const stateFile = path.resolve(args["state-file"]);
+  const watch: WatchedRemote[] = args.watch.map((value) => {
+    const sep = value.lastIndexOf("=");
+    if (sep <= 0) usage(`--watch expects REMOTE=TREE, got ${value}`);
+    return { remote: path.resolve(value.slice(0, sep)), tree: value.slice(sep + 1) };
+  });
+  if (args["kernel-fixture"] !== undefined) {
+    const { remote } = ensureKernelFixture(path.resolve(args["kernel-fixture"]));
+    watch.push({ remote, tree: "kernelci" });
   }
   if (!token) usage("no token: pass --token or set KCI_SIMULATOR_TOKEN");
   const simulator = await startSimulator({ token, scenario, port, watch });
