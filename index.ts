@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { KernelciEnvironment } from "./components/environment";
+import { Images, thirdPartyImages } from "./components/images";
 import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
@@ -37,19 +38,25 @@ const pipelineConfigFiles =
     : readConfigDirectory(
         configDirOverride ?? path.join(config.images.sourceDir ?? "", "kernelci-pipeline/config"),
       );
+// Images are built (from the staging heads on staging) before anything pauses or rolls out.
+const kernelciImages = new Images(`${config.environment}-images`, {
+  config: config.images,
+  thirdParty: thirdPartyImages(config),
+  sourceRevisions: stagingBranches?.heads,
+});
 // The update procedure around the rollout (components/procedure.ts): production drains the
 // pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and
-// judges it. The rollout key (deployed config + staging heads) decides when they run again.
-const rollout = rolloutKey(
-  config,
-  stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : [],
-);
+// judges it. The rollout key (deployed config, images, staging heads) decides when they run again.
+const rollout = rolloutKey(config, [
+  kernelciImages.outputs.apply((refs) => JSON.stringify(refs)),
+  ...(stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : []),
+]);
 const procedure = beforeRollout("procedure", config, rollout);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
   pipelineConfigFiles,
-  sourceRevisions: stagingBranches?.heads,
+  images: kernelciImages,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
 const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);

@@ -5,7 +5,7 @@ import { renderKernelciToml } from "../pipeline/kernelciToml";
 import { Pipeline } from "../pipeline/pipeline";
 import { pipelineServices, secretKeys } from "../pipeline/services";
 import { Api } from "./api";
-import { type ImageOutput, Images } from "./images";
+import type { ImageOutput, Images } from "./images";
 import { LegacySystem } from "./legacy";
 import { Mongo } from "./mongo";
 import { Redis } from "./redis";
@@ -16,8 +16,8 @@ export interface EnvironmentArgs {
   provider: k8s.Provider;
   /** kernelci-pipeline's config/ directory at the deployed revision: file name -> content. */
   pipelineConfigFiles: pulumi.Input<Record<string, string>>;
-  /** Repository -> git SHA of the deployed revision (reported with the images built from it). */
-  sourceRevisions?: pulumi.Input<Record<string, string>>;
+  /** The images to run, built (or named) before anything rolls out. */
+  images: Images;
   /** What must be done before any Deployment or StatefulSet changes (drain, staging branches). */
   rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
@@ -50,21 +50,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
     const apiNs = namespace("api");
     const pipelineNs = namespace("pipeline");
 
-    const thirdParty: Record<string, string> = { redis: api.redis.image, storage: storage.image };
-    if (api.mongo.mode === "in-cluster") thirdParty.mongo = api.mongo.image;
-    if (legacy.enabled) {
-      Object.assign(thirdParty, {
-        mongo: api.mongo.mode === "in-cluster" ? api.mongo.image : "mongo:8.0",
-        backend: legacy.backendImage,
-        frontend: legacy.frontendImage,
-        jenkins: legacy.jenkinsImage,
-      });
-    }
-    const images = new Images(
-      `${name}-images`,
-      { config: config.images, thirdParty, sourceRevisions: args.sourceRevisions },
-      parent,
-    );
+    const { images } = args;
     const ref = images.refs;
     const storageClass = kubernetes.storageClass;
     const web = { tlsIssuer: api.tlsIssuer, ingressClass: kubernetes.ingressClass };

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/schema";
 import {
   type KernelciImage,
   kernelciImageName,
@@ -9,6 +10,24 @@ import {
   type Toolchain,
   toolchainImageNames,
 } from "./imageNames";
+
+/** The images of other projects an environment runs (mongo, redis, …), by role. */
+export function thirdPartyImages(
+  config: Pick<StackConfig, "api" | "storage" | "legacy">,
+): Record<string, string> {
+  const { api, storage, legacy } = config;
+  const images: Record<string, string> = { redis: api.redis.image, storage: storage.image };
+  if (api.mongo.mode === "in-cluster") images.mongo = api.mongo.image;
+  if (legacy.enabled) {
+    Object.assign(images, {
+      mongo: api.mongo.mode === "in-cluster" ? api.mongo.image : "mongo:8.0",
+      backend: legacy.backendImage,
+      frontend: legacy.frontendImage,
+      jenkins: legacy.jenkinsImage,
+    });
+  }
+  return images;
+}
 
 export interface ImagesConfig {
   build: boolean;
