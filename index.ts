@@ -38,11 +38,17 @@ const pipelineConfigFiles =
     : readConfigDirectory(
         configDirOverride ?? path.join(config.images.sourceDir ?? "", "kernelci-pipeline/config"),
       );
-// Images are built (from the staging heads on staging) before anything pauses or rolls out.
+// Images are built before anything pauses or rolls out: on staging, from the staging heads
+// written under images.sourceDir; on production, from the checkouts already there.
+const { sourceDir } = config.images;
 const kernelciImages = new Images(`${config.environment}-images`, {
   config: config.images,
   thirdParty: thirdPartyImages(config),
   sourceRevisions: stagingBranches?.heads,
+  checkout:
+    stagingBranches && sourceDir
+      ? (repo) => stagingBranches.checkout(repo, path.join(sourceDir, repo))
+      : undefined,
 });
 // The update procedure around the rollout (components/procedure.ts): production drains the
 // pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and

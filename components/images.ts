@@ -44,6 +44,8 @@ export interface ImagesArgs {
   thirdParty: Record<string, string>;
   /** Repository -> git SHA of the deployed revision, reported next to each image built from it. */
   sourceRevisions?: pulumi.Input<Record<string, string>>;
+  /** Repository -> its build context directory, once written; default `<sourceDir>/<repo>`. */
+  checkout?: (repo: string) => pulumi.Input<string>;
 }
 
 export interface ImageOutput {
@@ -67,12 +69,13 @@ export class Images extends pulumi.ComponentResource {
   constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:images:Images", name, {}, opts);
     const { build, registry, prefix, sourceDir, tags, toolchains } = args.config;
+    const checkout = (repo: string) => args.checkout?.(repo) ?? path.join(sourceDir ?? "", repo);
     const refs: Record<string, pulumi.Output<string>> = {};
     for (const key of Object.keys(kernelciImageSources) as KernelciImage[]) {
       const imageName = kernelciImageName(registry, prefix, tags[key]);
       refs[key] =
         build && sourceDir
-          ? this.build(`${name}-${key}`, imageName, path.join(sourceDir, kernelciImageSources[key].repo), {
+          ? this.build(`${name}-${key}`, imageName, checkout(kernelciImageSources[key].repo), {
               dockerfile: kernelciImageSources[key].dockerfile,
             })
           : pulumi.output(imageName);
@@ -85,7 +88,9 @@ export class Images extends pulumi.ComponentResource {
         : pulumi.output(image);
     }
     if (build && sourceDir) {
-      const context = path.join(sourceDir, "kernelci-core", "config", "docker");
+      const context = pulumi
+        .output(checkout("kernelci-core"))
+        .apply((dir) => path.join(dir, "config", "docker"));
       for (const toolchain of toolchains) {
         toolchainImageNames(registry, prefix, toolchain).forEach((imageName, i) => {
           const arch = toolchain.arches[i];
@@ -123,7 +128,7 @@ export class Images extends pulumi.ComponentResource {
   private build(
     name: string,
     imageName: string,
-    context: string,
+    context: pulumi.Input<string>,
     options: { dockerfile: string; args?: Record<string, string> },
   ): pulumi.Output<string> {
     const image = new docker.Image(
@@ -132,7 +137,7 @@ export class Images extends pulumi.ComponentResource {
         imageName,
         build: {
           context,
-          dockerfile: path.join(context, options.dockerfile),
+          dockerfile: pulumi.output(context).apply((dir) => path.join(dir, options.dockerfile)),
           args: options.args,
           platform: "linux/amd64",
         },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StagingConfig } from "../config/staging";
 import { createForge } from "../lib/forge";
 import type { Forge } from "../lib/forge/types";
-import { readTreeFiles } from "../lib/git/tree";
+import { exportTree, readTreeFiles } from "../lib/git/tree";
 import { planStagingBranch, type StagingBranchPlan, stagingSettings } from "../lib/staging/plan";
 import { StagingBranch } from "../providers/stagingBranch";
 
@@ -73,8 +73,17 @@ export class StagingBranches extends pulumi.ComponentResource {
 
   /** The files under `dir` of a repository's staging head, read from its working clone. */
   files(repo: string, dir: string): pulumi.Output<Record<string, string>> {
+    return this.head(repo).apply((head) => readTreeFiles(path.join(this.workDir, repo), head, dir));
+  }
+
+  /** The tree of a repository's staging head written to `destDir` (a build context). */
+  checkout(repo: string, destDir: string): pulumi.Output<string> {
+    return this.head(repo).apply((head) => exportTree(path.join(this.workDir, repo), head, destDir));
+  }
+
+  private head(repo: string): pulumi.Output<string> {
     const branch = this.branches[repo];
     if (!branch) throw new Error(`No staging branch for ${repo}: add it to kernelci:staging.repos`);
-    return branch.head.apply((head) => readTreeFiles(path.join(this.workDir, repo), head, dir));
+    return branch.head;
   }
 }

@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import { simpleGit } from "simple-git";
 
 /**
@@ -20,4 +22,30 @@ export async function readTreeFiles(
     throw new Error(`No files under ${prefix} at ${commit} in ${repoDir}`);
   }
   return files;
+}
+
+/**
+ * Writes the tree of `commit` to `destDir` (replacing what was there), as a build context.
+ * A marker next to it records the commit, so asking again for the same one costs nothing.
+ */
+export async function exportTree(repoDir: string, commit: string, destDir: string): Promise<string> {
+  const marker = `${destDir}.commit`;
+  if (fs.existsSync(destDir) && fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === commit)
+    return destDir;
+  fs.rmSync(destDir, { recursive: true, force: true });
+  fs.mkdirSync(destDir, { recursive: true });
+  const archive = spawn("git", ["-C", repoDir, "archive", commit], { stdio: ["ignore", "pipe", "pipe"] });
+  const tar = spawn("tar", ["-x", "-C", destDir], { stdio: ["pipe", "ignore", "pipe"] });
+  archive.stdout.pipe(tar.stdin);
+  let errors = "";
+  for (const child of [archive, tar]) child.stderr.on("data", (d) => (errors += d));
+  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("close", resolve));
+  const codes = await Promise.all([exited(archive), exited(tar)]);
+  if (codes.some((code) => code !== 0)) {
+    throw new Error(
+      `Exporting ${commit} of ${repoDir} to ${destDir} failed: ${errors.trim() || codes.join(", ")}`,
+    );
+  }
+  fs.writeFileSync(marker, commit);
+  return destDir;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { readTreeFiles } from "../../lib/git/tree";
+import { exportTree, readTreeFiles } from "../../lib/git/tree";
 
 describe("readTreeFiles", () => {
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "kci-tree-"));
@@ -34,6 +34,44 @@ describe("readTreeFiles", () => {
     const commit = git("rev-parse", "HEAD");
     await expect(readTreeFiles(repo, commit, "missing")).rejects.toThrow(
       `No files under missing/ at ${commit} in ${repo}`,
+    );
+  });
+});
+
+describe("exportTree", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-export-"));
+  const repo = path.join(dir, "repo");
+  const dest = path.join(dir, "context");
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+      cwd: repo,
+      encoding: "utf8",
+    }).trim();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("writes exactly the tree of a commit, replacing what an older one left", async () => {
+    fs.mkdirSync(path.join(repo, "docker"), { recursive: true });
+    git("init", "--quiet");
+    fs.writeFileSync(path.join(repo, "docker/Dockerfile"), "FROM debian\n");
+    fs.writeFileSync(path.join(repo, "old.txt"), "old\n");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "one");
+    const one = git("rev-parse", "HEAD");
+    git("rm", "--quiet", "old.txt");
+    fs.writeFileSync(path.join(repo, "docker/Dockerfile"), "FROM debian:trixie\n");
+    git("commit", "--quiet", "-am", "two");
+    const two = git("rev-parse", "HEAD");
+
+    await exportTree(repo, one, dest);
+    expect(fs.readFileSync(path.join(dest, "old.txt"), "utf8")).toBe("old\n");
+    await exportTree(repo, two, dest);
+    expect(fs.readdirSync(dest).sort()).toEqual(["docker"]);
+    expect(fs.readFileSync(path.join(dest, "docker/Dockerfile"), "utf8")).toBe("FROM debian:trixie\n");
+  });
+
+  it("fails naming the commit and repository it could not export", async () => {
+    await expect(exportTree(repo, "0".repeat(40), dest)).rejects.toThrow(
+      `Exporting ${"0".repeat(40)} of ${repo}`,
     );
   });
 });
