@@ -3,11 +3,10 @@ import {
   container,
   deployment,
   fromSecret,
-  ingress,
   probe,
+  publicService,
   resources,
   secret,
-  service,
   waitFor,
 } from "./workload";
 
@@ -108,8 +107,7 @@ export class Api extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
-    service(name, { namespace: args.namespace, app, port }, { parent: this });
-    ingress(
+    this.url = publicService(
       name,
       {
         namespace: args.namespace,
@@ -121,8 +119,7 @@ export class Api extends pulumi.ComponentResource {
         annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "32m" },
       },
       { parent: this },
-    );
-    this.url = `https://${args.host}/`;
+    ).url;
     this.internalUrl = pulumi.interpolate`http://${app}.${args.namespace}.svc.cluster.local:${port}`;
     this.registerOutputs({ url: this.url, internalUrl: this.internalUrl });
   }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { checksumAnnotations, configChecksum, secretChecksum } from "../pipeline/configChecksum";
 import { cascPlaceholder, jenkinsLabCredentials } from "./labTokens";
-import { container, ingress, labels, probe, resources, secret, service, statefulSet } from "./workload";
+import { container, labels, probe, publicService, resources, secret, statefulSet } from "./workload";
 
 const port = 8080;
 const home = "/var/jenkins_home";
@@ -144,8 +144,7 @@ export class Jenkins extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
-    service(name, { namespace: args.namespace, app, port }, { parent: this });
-    ingress(
+    publicService(
       name,
       {
         namespace: args.namespace,

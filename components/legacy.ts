@@ -5,7 +5,7 @@ import { Jenkins } from "./jenkins";
 import { labTokenFiles } from "./labTokens";
 import { Mongo } from "./mongo";
 import { Redis } from "./redis";
-import { container, deployment, ingress, probe, resources, service } from "./workload";
+import { container, deployment, probe, publicService, resources } from "./workload";
 
 export interface LegacyArgs {
   namespace: pulumi.Input<string>;
@@ -69,8 +69,7 @@ export class LegacySystem extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: rolloutAfter },
       );
-      service(`${name}-${app}`, { namespace, app, port }, parent);
-      ingress(`${name}-${app}`, { namespace, app, host, port, tlsIssuer, ingressClass }, parent);
+      publicService(`${name}-${app}`, { namespace, app, host, port, tlsIssuer, ingressClass }, parent);
     };
     web("kernelci-backend", args.images.backend, 8888, config.backendHost, [
       { name: "MONGODB_URI", value: mongo.uri },

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "smol-toml";
 import { checksumAnnotations, secretChecksum } from "../pipeline/configChecksum";
-import { container, deployment, ingress, probe, resources, secret, service } from "./workload";
+import { container, deployment, probe, publicService, resources, secret } from "./workload";
 
 const configDir = "/etc/kernelci-storage";
 const dataDir = "/workdir/data";
@@ -105,8 +105,7 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
-    service(name, { namespace: args.namespace, app, port }, { parent: this });
-    ingress(
+    this.url = publicService(
       name,
       {
         namespace: args.namespace,
@@ -118,8 +117,7 @@ export class Storage extends pulumi.ComponentResource {
         annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "0" },
       },
       { parent: this },
-    );
-    this.url = `https://${args.host}/`;
+    ).url;
     this.registerOutputs({ url: this.url });
   }
 }

@@ -168,13 +168,17 @@ export interface IngressArgs {
   annotations?: Record<string, string>;
 }
 
-/** HTTPS entry to one Service, with a certificate from the cluster's cert-manager issuer. */
-export function ingress(
+/**
+ * A Service reachable over HTTPS at `host`: the Service, and an Ingress with a certificate
+ * from the cluster's cert-manager issuer.
+ */
+export function publicService(
   name: string,
   args: IngressArgs,
   opts: pulumi.CustomResourceOptions,
-): k8s.networking.v1.Ingress {
-  return new k8s.networking.v1.Ingress(
+): { resources: pulumi.CustomResource[]; url: string } {
+  const svc = service(name, { namespace: args.namespace, app: args.app, port: args.port }, opts);
+  const entry = new k8s.networking.v1.Ingress(
     name,
     {
       metadata: {
@@ -204,6 +208,7 @@ export function ingress(
     },
     opts,
   );
+  return { resources: [svc, entry], url: `https://${args.host}/` };
 }
 
 /** A Kubernetes Secret: the only kind of resource a secret value may go into. */

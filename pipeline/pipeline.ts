@@ -4,10 +4,9 @@ import {
   container,
   deployment,
   fromSecret,
-  ingress,
   labels,
+  publicService,
   secret,
-  service,
   waitFor,
 } from "../components/workload";
 import { checksumAnnotations, configChecksum, secretChecksum } from "./configChecksum";
@@ -190,22 +189,20 @@ export class Pipeline extends pulumi.ComponentResource {
       created.push(workload);
       if (spec.http) {
         const { host, port } = spec.http;
-        created.push(
-          service(`${name}-${spec.name}`, { namespace: ns, app: spec.name, port }, { parent: this }),
-          ingress(
-            `${name}-${spec.name}`,
-            {
-              namespace: ns,
-              app: spec.name,
-              host,
-              port,
-              tlsIssuer: args.tlsIssuer,
-              ingressClass: args.ingressClass,
-            },
-            { parent: this },
-          ),
+        const exposed = publicService(
+          `${name}-${spec.name}`,
+          {
+            namespace: ns,
+            app: spec.name,
+            host,
+            port,
+            tlsIssuer: args.tlsIssuer,
+            ingressClass: args.ingressClass,
+          },
+          { parent: this },
         );
-        callbackUrl = `https://${host}/`;
+        created.push(...exposed.resources);
+        callbackUrl = exposed.url;
       }
     }
     if (!trigger) throw new Error("the pipeline service table has no trigger");
