@@ -349,26 +349,30 @@ describe("a drain that never empties", () => {
   }, 120_000);
   afterAll(() => w.close());
 
-  it("fails with the node ids in flight and updates nothing", async () => {
-    const stuck = w.sim.store
+  // Nodes of this scenario may still finish while the drain waits: what is in flight once it
+  // has given up is what it must name.
+  const inFlight = () =>
+    w.sim.store
       .all()
       .filter((n) => n.state !== "done")
-      .map((n) => n.id);
+      .map((n) => n.id)
+      .sort();
+
+  it("fails with the node ids in flight and updates nothing", async () => {
     const { message, steps } = await failingUp(w.stack);
+    const stuck = inFlight();
+    expect(stuck.length).toBeGreaterThan(0);
     for (const id of stuck) expect(message).toContain(id);
     expect(message).toMatch(/stays scaled to 0/);
     expect(steps.filter((s) => deploymentUrn.test(s.urn))).toEqual([]);
   }, 600_000);
 
   it("with force, the rollout proceeds and the ids are in the Drain's outputs", async () => {
-    const stuck = w.sim.store
-      .all()
-      .filter((n) => n.state !== "done")
-      .map((n) => n.id)
-      .sort();
     await w.reconfigure({ drain: { enabled: true, timeoutMinutes: 0.05, force: true } });
     const { steps, outputs } = await up(w.stack);
+    const stuck = inFlight();
+    expect(stuck.length).toBeGreaterThan(0);
     expect(index(steps, "pre", deploymentUrn)).toBeGreaterThan(index(steps, "outputs", drainUrn));
-    expect(outputs.drain).toMatchObject({ forced: true, inFlight: stuck });
+    expect(outputs.drain).toMatchObject({ forced: true, inFlight: expect.arrayContaining(stuck) });
   }, 600_000);
 });
