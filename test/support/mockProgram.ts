@@ -88,7 +88,8 @@ export interface ProgramRun {
 export async function runProgram(
   stack: StackName,
   overrides: Record<string, unknown> = {},
-  options: { preview?: boolean } = {},
+  /** `build` stands for the contents images are built from: another build, other digests. */
+  options: { preview?: boolean; build?: string } = {},
 ): Promise<ProgramRun> {
   const plain = stackFileConfig(stack);
   const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
@@ -109,7 +110,7 @@ export async function runProgram(
           args.type === "docker:index/image:Image"
             ? {
                 ...args.inputs,
-                repoDigest: `${String(args.inputs.imageName).split(":")[0]}@${sha256(String(args.inputs.imageName))}`,
+                repoDigest: `${String(args.inputs.imageName).split(":")[0]}@${sha256(`${options.build ?? ""}${args.inputs.imageName}`)}`,
               }
             : args.inputs;
         return { id: `${args.name}-id`, state };

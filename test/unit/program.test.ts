@@ -17,3 +17,18 @@ describe("the program", () => {
     expect(provider?.inputs.renderYamlToDirectory).toBeUndefined();
   });
 });
+
+describe("the production rollout key", () => {
+  const drainKey = async (build: string) => {
+    const { resources } = await runProgram("production", {}, { build });
+    const drain = resources.find((r) => r.type === "pulumi-nodejs:dynamic/kernelci:Drain");
+    return drain?.inputs.rolloutKey;
+  };
+
+  it("changes with the images built, so a new release drains before it rolls out", async () => {
+    const first = await drainKey("release-1");
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(await drainKey("release-1")).toBe(first);
+    expect(await drainKey("release-2")).not.toBe(first);
+  });
+});
