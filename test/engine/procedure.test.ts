@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import { ensureKernelFixture } from "../../lib/kernel/fixture";
 import type { KernelciNode } from "../../lib/kernelci/node";
 import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
 import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
@@ -13,24 +13,6 @@ import { startJenkins } from "../support/jenkinsServer";
 
 // The update procedure on the real engine, against the KernelCI API simulator, a Jenkins
 // double and local git repositories. Order is asserted from the engine's own events.
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
-    cwd,
-    encoding: "utf8",
-  }).trim();
-
-/** An upstream kernel tree and the KernelCI linux remote the trigger (simulated) watches. */
-function kernelRepos(dir: string) {
-  const upstream = path.join(dir, "upstream");
-  const remote = path.join(dir, "linux.git");
-  git(dir, "init", "--quiet", "--initial-branch=master", upstream);
-  fs.writeFileSync(path.join(upstream, "Makefile"), "VERSION = 6\n");
-  git(upstream, "add", "Makefile");
-  git(upstream, "commit", "--quiet", "-m", "Linux 6.18");
-  git(dir, "init", "--quiet", "--bare", remote);
-  return { upstream, remote };
-}
 
 /** The local stack's dummy secrets, as the stack file holds them (decrypted by the engine). */
 async function secret(stack: Stack, key: string): Promise<string> {
@@ -103,7 +85,7 @@ async function world(
   timings: Partial<Timings> = {},
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kci-proc-${name}-`));
-  const { upstream, remote } = kernelRepos(dir);
+  const { upstream, remote } = ensureKernelFixture(dir);
   // Stack first (with a placeholder), to read the local stack's dummy token for the simulator.
   let stack = await localStack(name, dir);
   const token = await secret(stack, "apiToken");

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ensureKernelFixture } from "../../lib/kernel/fixture";
 import { nextTree, pushTestRevision, type TestRevisionRun } from "../../lib/kernel/testRevision";
 import {
   type KernelTestRevisionInputs,
@@ -17,14 +18,7 @@ const git = (cwd: string, ...args: string[]) =>
 /** An upstream kernel tree (branch master) and an empty KernelCI linux remote. */
 function fixture() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-ktr-"));
-  const upstream = path.join(dir, "upstream");
-  const remote = path.join(dir, "linux.git");
-  git(dir, "init", "--quiet", "--initial-branch=master", upstream);
-  fs.writeFileSync(path.join(upstream, "Makefile"), "VERSION = 6\n");
-  git(upstream, "add", "Makefile");
-  git(upstream, "commit", "--quiet", "-m", "Linux 6.18");
-  git(dir, "init", "--quiet", "--bare", remote);
-  return { dir, upstream, remote };
+  return { dir, ...ensureKernelFixture(dir) };
 }
 
 /** A patch made against upstream with git format-patch, for patches/linux/<branch>/. */
