@@ -1,16 +1,9 @@
 import { dispatchAndWait, WorkflowRunFailure } from "../../lib/actions/workflowRun";
 import { type ActionsDouble, startActions } from "../support/actionsServer";
+import { fakeClock } from "../support/clock";
 
 const policy = { initialMs: 1, maxMs: 5, factor: 2, timeoutMs: 60_000 };
-const clock = () => {
-  let t = 0;
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      t += ms;
-    },
-  };
-};
+const clock = () => fakeClock();
 
 describe("GitHub Actions workflow runs", () => {
   let actions: ActionsDouble;

@@ -6,19 +6,12 @@ import type { KernelciNode } from "../../lib/kernelci/node";
 import { recordingScaler } from "../../lib/kernelci/scale";
 import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
 import { compressedTimings, SimulatorStore, storeApi } from "../../lib/kernelci/simulator/store";
-import type { Clock } from "../../lib/poll";
+import { fakeClock } from "../support/clock";
 
 function setup(scenario: ScenarioName) {
   const start = Date.parse("2026-11-20T10:00:00Z");
   const store = new SimulatorStore(scenario, compressedTimings, start, "d4a1d4a1");
-  let t = start;
-  const clock: Clock = {
-    now: () => t,
-    sleep: async (ms) => {
-      t += ms;
-      store.tick(t);
-    },
-  };
+  const clock = fakeClock(start, (now) => store.tick(now));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-drain-"));
   const file = path.join(dir, "trigger-scale.jsonl");
   return { store, clock, file, deps: { api: storeApi(store), scaler: recordingScaler(file) } };

@@ -1,17 +1,10 @@
 import { jenkinsClient, jobPath } from "../../lib/jenkins/client";
+import { fakeClock } from "../support/clock";
 import { type JenkinsDouble, startJenkins } from "../support/jenkinsServer";
 
 const policy = { initialMs: 1, maxMs: 5, factor: 2, timeoutMs: 60_000 };
 /** Counts sleeps instead of waiting: each probe of the double is one step of progress. */
-const clock = () => {
-  let t = 0;
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      t += ms;
-    },
-  };
-};
+const clock = () => fakeClock();
 
 describe("the Jenkins client", () => {
   let jenkins: JenkinsDouble;

@@ -6,19 +6,7 @@ import {
   SimulatorStore,
   storeApi,
 } from "../../lib/kernelci/simulator/store";
-import type { Clock } from "../../lib/poll";
-
-/** A clock whose sleeps advance the simulated pipeline instead of waiting. */
-function simulatedClock(store: SimulatorStore, start: number): Clock {
-  let t = start;
-  return {
-    now: () => t,
-    sleep: async (ms) => {
-      t += ms;
-      store.tick(t);
-    },
-  };
-}
+import { fakeClock } from "../support/clock";
 
 const commit = "abcdef0123456789abcdef0123456789abcdef01";
 const policy = { initialMs: 50, maxMs: 200, factor: 2, timeoutMs: 60_000 };
@@ -28,7 +16,7 @@ function setup(scenario: ScenarioName) {
   const start = Date.parse("2026-11-20T10:00:00Z");
   const store = new SimulatorStore(scenario, compressedTimings, start, "0badc0de");
   store.pushRevision({ tree: "kernelci", branch: "kernelci.org", commit, url: "x" }, start);
-  return { store, api: storeApi(store), clock: simulatedClock(store, start) };
+  return { store, api: storeApi(store), clock: fakeClock(start, (now) => store.tick(now)) };
 }
 
 const run = (baselineCheckout: string | null, previous: PipeCleanerSummary | null = null) => ({
