@@ -16,9 +16,6 @@ import { type FileChanges, FixtureRemote, pullEntry, writePulls } from "../test/
 
 const projectRoot = path.resolve(__dirname, "..");
 
-/** The logins the local stack trusts (Pulumi.local.yaml, kernelci:staging.trusted). */
-export const LOCAL_TRUSTED = ["nuclearcat", "padovan", "gctucker", "a-wai"];
-
 interface FixturePull {
   entry: LocalPull;
   changes: FileChanges;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
-import { addLocalPull, createLocalForge, LOCAL_TRUSTED } from "../../scripts/local-forge";
+import { addLocalPull } from "../../scripts/local-forge";
 import { localStack } from "../support/engine";
 import { git, pullEntry } from "../support/gitFixtures";
 
@@ -17,19 +17,8 @@ describe("staging branches on the real engine", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    createLocalForge(forge);
-    stack = await localStack("local", dir, {
-      "kernelci:staging": {
-        forge: { kind: "local", root: forge },
-        repos: [
-          { name: "kernelci-core", patches: path.join(forge, "patches/kernelci-core") },
-          { name: "kernelci-api" },
-          { name: "kernelci-pipeline" },
-        ],
-        trusted: LOCAL_TRUSTED,
-        workDir: path.join(dir, "work"),
-      },
-    });
+    // localStack puts this stack's own copy of the local forge in `forge`.
+    stack = await localStack("local", dir);
   }, 120_000);
   afterAll(async () => {
     await stack?.destroy().catch(() => undefined);

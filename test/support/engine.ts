@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { createLocalForge } from "../../scripts/local-forge";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -40,6 +40,26 @@ export async function pulumiCommand(env = engineEnv()): Promise<PulumiCommand> {
   return PulumiCommand.get({ root: path.dirname(bin) });
 }
 
+type StagingSection = { repos: { name: string; patches?: string }[] } & Record<string, unknown>;
+
+/**
+ * The local stack's `kernelci:staging` section pointed at a copy of the local forge in `forge`
+ * (made by createLocalForge) and working clones in `workDir`.
+ */
+export function localStagingConfig(forge: string, workDir: string): StagingSection {
+  const local = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8")).config[
+    "kernelci:staging"
+  ] as StagingSection;
+  return {
+    ...local,
+    forge: { kind: "local", root: forge },
+    repos: local.repos.map((repo) =>
+      repo.patches === undefined ? repo : { ...repo, patches: path.join(forge, "patches", repo.name) },
+    ),
+    workDir,
+  };
+}
+
 /** Where a test stack made by `localStack(…, dir)` renders its manifests. */
 export function renderDirOf(dir: string): string {
   return path.join(dir, "rendered");
@@ -70,19 +90,10 @@ export async function localStack(
   if (!("kernelci:staging" in config)) {
     const forge = path.join(dir, "forge");
     if (!fs.existsSync(forge)) createLocalForge(forge);
-    const repos = stackFile.getIn(["config", "kernelci:staging", "repos"]) as {
-      toJSON(): { name: string }[];
-    };
-    stackFile.setIn(["config", "kernelci:staging", "forge", "root"], forge);
-    stackFile.setIn(["config", "kernelci:staging", "workDir"], path.join(dir, "staging-work"));
-    repos.toJSON().forEach((repo, i) => {
-      if ("patches" in repo) {
-        stackFile.setIn(
-          ["config", "kernelci:staging", "repos", i, "patches"],
-          path.join(forge, "patches", repo.name),
-        );
-      }
-    });
+    stackFile.setIn(
+      ["config", "kernelci:staging"],
+      localStagingConfig(forge, path.join(dir, "staging-work")),
+    );
   }
   if (!("kernelci:procedure" in config)) {
     stackFile.setIn(["config", "kernelci:procedure", "pipeCleaner", "enabled"], false);

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StagingBranchInputs } from "../../lib/staging/assemble";
 import { stagingBranchProvider } from "../../providers/stagingBranch";
-import { createLocalForge, LOCAL_TRUSTED } from "../../scripts/local-forge";
+import { createLocalForge } from "../../scripts/local-forge";
+import { localStagingConfig } from "../support/engine";
 import { FixtureRemote, git, pullEntry, writePulls } from "../support/gitFixtures";
 import { runProgram } from "../support/mockProgram";
 
@@ -126,16 +127,7 @@ describe("the program's staging branches (mocks)", () => {
     const forge = path.join(dir, "forge");
     createLocalForge(forge);
     const { resources } = await runProgram("local", {
-      "kernelci:staging": {
-        forge: { kind: "local", root: forge },
-        repos: [
-          { name: "kernelci-core", patches: path.join(forge, "patches/kernelci-core") },
-          { name: "kernelci-api" },
-          { name: "kernelci-pipeline" },
-        ],
-        trusted: LOCAL_TRUSTED,
-        workDir: path.join(dir, "work"),
-      },
+      "kernelci:staging": localStagingConfig(forge, path.join(dir, "work")),
     });
     const branches = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/kernelci:StagingBranch");
     expect(branches.map((b) => b.name).sort()).toEqual([
