@@ -11,9 +11,11 @@ import { readConfigDirectory } from "./pipeline/configFiles";
 // here, before any resource is registered, so nothing is deployed.
 const config = loadStackConfig();
 
-const { renderDir, context } = config.kubernetes;
+const { renderDir, context, kubeconfig } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
+  ...(renderDir
+    ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) }
+    : { context, kubeconfig: kubeconfig && path.resolve(__dirname, kubeconfig) }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,

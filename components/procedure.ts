@@ -57,11 +57,10 @@ function jenkinsUrl(config: LoadedConfig): string | null {
   return config.legacy.enabled ? (config.legacy.jenkinsUrl ?? `https://${config.legacy.jenkinsHost}`) : null;
 }
 
+/** The cluster the environment is deployed to (the schema rules out a drain without one). */
 function triggerScaler(config: LoadedConfig): ScalerSpec {
-  const { context, renderDir } = config.kubernetes;
-  if (context !== undefined) return { kind: "kubectl", context };
-  // Rendered manifests only (local stack): the pause is recorded next to them.
-  return { kind: "record", file: `${fromProject(renderDir as string)}-operations/trigger-scale.jsonl` };
+  const { context, kubeconfig } = config.kubernetes;
+  return { kubeconfig: kubeconfig === undefined ? null : fromProject(kubeconfig), context: context ?? null };
 }
 
 export interface BeforeRollout {
@@ -194,8 +193,9 @@ export function afterRollout(
     },
     { dependsOn: rolledOut },
   );
-  const { context } = config.kubernetes;
+  const { context, kubeconfig, renderDir } = config.kubernetes;
   const trigger = `-n ${config.kubernetes.namespaces.pipeline} scale deployment/${p.drain.triggerDeployment} --replicas=0`;
+  const target = [kubeconfig && `--kubeconfig ${fromProject(kubeconfig)}`, context && `--context ${context}`];
   result.pipeCleaner = new PipeCleaner(`${name}-pipe-cleaner`, {
     ...apiSettings(config),
     tree: k.apiTree,
@@ -207,9 +207,9 @@ export function afterRollout(
     timeoutMinutes: p.pipeCleaner.timeoutMinutes,
     reportFile: fromProject(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
     pauseHint:
-      context === undefined
+      renderDir !== undefined
         ? "nothing to pause on a rendered-only stack"
-        : `kubectl --context ${context} ${trigger}`,
+        : ["kubectl", ...target.filter(Boolean), trigger].join(" "),
   });
   return result;
 }

@@ -28,6 +28,13 @@ export const stackConfigSchema = z
         message: "required: staging.forge is github (listing PRs, pushing staging branches)",
       });
     }
+    if (c.procedure.drain.enabled && c.kubernetes.renderDir !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["procedure", "drain", "enabled"],
+        message: "needs a cluster to scale the trigger in; kubernetes.renderDir only renders manifests",
+      });
+    }
     if (c.staging === undefined && c.images.sourceDir === undefined) {
       ctx.addIssue({
         code: "custom",

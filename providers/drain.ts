@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadModule, projectModule } from "./dynamic";
 
-/** How the trigger is paused: kubectl on a cluster, or recorded (the local stack renders only). */
-export type ScalerSpec = { kind: "kubectl"; context: string } | { kind: "record"; file: string };
+/** The cluster whose trigger is paused (kubeconfig file and context; no credentials). */
+export type ScalerSpec = { kubeconfig: string | null; context: string | null };
 
 export interface DrainInputs {
   /** What is about to be rolled out (a digest): the drain runs again only when it changes. */
@@ -34,17 +34,14 @@ const drainKeys = ["rolloutKey", "trigger", "apiUrl"] as const;
 async function runDrain(inputs: DrainInputs): Promise<pulumi.dynamic.CreateResult["outs"]> {
   const { drain } = loadModule<typeof import("../lib/kernelci/drain")>(drainModule);
   const { kernelciApi } = loadModule<typeof import("../lib/kernelci/api")>(apiModule);
-  const { kubectlScaler, recordingScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
+  const { kubernetesScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
   const { jenkinsClient } = loadModule<typeof import("../lib/jenkins/client")>(jenkinsModule);
   const { pollPolicy } = loadModule<typeof import("../lib/poll")>(pollModule);
   const legacy = inputs.legacy;
   const result = await drain(
     {
       api: kernelciApi({ baseUrl: inputs.apiUrl, token: inputs.apiToken, timeoutMs: inputs.apiTimeoutMs }),
-      scaler:
-        inputs.scaler.kind === "kubectl"
-          ? kubectlScaler(inputs.scaler.context)
-          : recordingScaler(inputs.scaler.file),
+      scaler: kubernetesScaler(inputs.scaler),
       cancelBisections: legacy
         ? () =>
             jenkinsClient({
@@ -67,7 +64,9 @@ async function runDrain(inputs: DrainInputs): Promise<pulumi.dynamic.CreateResul
     rolloutKey: inputs.rolloutKey,
     apiUrl: inputs.apiUrl,
     trigger: inputs.trigger,
+    scaler: inputs.scaler,
     triggerReplicasBefore: result.triggerReplicasBefore,
+    triggerReplicas: 0,
     cancelled: result.cancelled,
     inFlight: result.inFlight,
     forced: result.forced,
@@ -86,7 +85,16 @@ export const drainProvider: pulumi.dynamic.ResourceProvider = {
   async update(_id, _olds, news: DrainInputs) {
     return { outs: await runDrain(news) };
   },
+  // `pulumi refresh` reads the trigger's replicas as the cluster has them now (scaled by hand?).
+  async read(id, props: { trigger: DrainInputs["trigger"]; scaler: ScalerSpec }) {
+    return { id, props: { ...props, triggerReplicas: await currentReplicas(props) } };
+  },
 };
+
+async function currentReplicas(props: { trigger: DrainInputs["trigger"]; scaler: ScalerSpec }) {
+  const { kubernetesScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
+  return kubernetesScaler(props.scaler).replicas(props.trigger.namespace, props.trigger.name);
+}
 
 /**
  * Production's pause before a rollout (seed 001): trigger scaled to zero, legacy bisections
@@ -97,6 +105,8 @@ export class Drain extends pulumi.dynamic.Resource {
   declare readonly inFlight: pulumi.Output<string[]>;
   declare readonly forced: pulumi.Output<boolean>;
   declare readonly triggerReplicasBefore: pulumi.Output<number | null>;
+  /** The trigger's replicas when last drained (0) or refreshed (what the cluster has). */
+  declare readonly triggerReplicas: pulumi.Output<number | null>;
 
   constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -107,6 +117,7 @@ export class Drain extends pulumi.dynamic.Resource {
         inFlight: undefined,
         forced: undefined,
         triggerReplicasBefore: undefined,
+        triggerReplicas: undefined,
         ...args,
       },
       opts,
@@ -127,11 +138,8 @@ export interface TriggerResumeInputs {
 
 async function runResume(inputs: TriggerResumeInputs) {
   const { resume } = loadModule<typeof import("../lib/kernelci/drain")>(drainModule);
-  const { kubectlScaler, recordingScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
-  const scaler =
-    inputs.scaler.kind === "kubectl"
-      ? kubectlScaler(inputs.scaler.context)
-      : recordingScaler(inputs.scaler.file);
+  const { kubernetesScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
+  const scaler = kubernetesScaler(inputs.scaler);
   return { ...inputs, ...(await resume(scaler, inputs.trigger, inputs.replicas)) };
 }
 
