@@ -129,7 +129,10 @@ describe("the procedure around the rollout", () => {
       }),
     );
     const drain = byName("-drain")?.inputs as { scaler: { kubeconfig: string; context: null } };
-    expect(drain.scaler).toEqual({ kubeconfig: expect.stringMatching(/^\/.*\/\.local\/cluster\/kubeconfig$/), context: null });
+    expect(drain.scaler).toEqual({
+      kubeconfig: expect.stringMatching(/^\/.*\/\.local\/cluster\/kubeconfig$/),
+      context: null,
+    });
     expect(byName("-kernel-test-revision")?.inputs.remote).toMatch(/^\/.*\.local\/kernel\/linux\.git$/);
     expect(byName("-pipe-cleaner")?.inputs.pauseHint).toBe(
       `kubectl --kubeconfig ${drain.scaler.kubeconfig} -n kernelci-pipeline scale deployment/trigger --replicas=0`,
