@@ -4,10 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StagingBranchInputs } from "../../lib/staging/assemble";
+import { createLocalForge } from "../../local/forge";
+import { FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
 import { stagingBranchProvider } from "../../providers/stagingBranch";
-import { createLocalForge } from "../../scripts/local-forge";
 import { localStagingConfig } from "../support/engine";
-import { FixtureRemote, git, pullEntry, writePulls } from "../support/gitFixtures";
 import { runProgram } from "../support/mockProgram";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-provider-"));
