@@ -83,3 +83,11 @@ export function kubernetesScaler(cluster: KubeTarget, policy: PollPolicy = settl
     },
   };
 }
+
+/** The cluster whose Deployment is scaled (kubeconfig file and context; no credentials). */
+export type ScalerSpec = { kubeconfig: string | null; context: string | null };
+
+/** The scaler a spec names (the drain pauses with it, the resume restores with it). */
+export function scalerFor(spec: ScalerSpec): DeploymentScaler {
+  return kubernetesScaler(spec);
+}

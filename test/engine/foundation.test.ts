@@ -4,8 +4,8 @@ import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
-import { ensureKernelFixture } from "../../lib/kernel/fixture";
-import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
+import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
+import { ensureKernelFixture } from "../../local/kernelFixture";
 import { podsByDeployment, startCluster, type TestCluster, unavailableDeployments } from "../support/cluster";
 import { localStack, repoRoot } from "../support/engine";
 import { runProgram, type StackName } from "../support/mockProgram";
@@ -104,7 +104,7 @@ describe("the local stack on a real API server", () => {
 
   it("a config-only change restarts exactly the pods that mount that config", async () => {
     const configDir = path.join(dir, "pipeline-config");
-    fs.cpSync(path.join(__dirname, "../fixtures/kernelci-pipeline/config"), configDir, { recursive: true });
+    fs.cpSync(path.join(repoRoot, "local/kernelci-pipeline/config"), configDir, { recursive: true });
     const before = await podsByDeployment(cluster, namespaces);
     (stack.workspace as LocalWorkspace).envVars.KCI_PIPELINE_CONFIG_DIR = configDir;
     await stack.up();

@@ -1,8 +1,8 @@
 import { DrainFailure, drain, inFlight, recentSince, resume } from "../../lib/kernelci/drain";
 import type { KernelciNode } from "../../lib/kernelci/node";
 import type { DeploymentScaler } from "../../lib/kernelci/scale";
-import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
-import { compressedTimings, SimulatorStore, storeApi } from "../../lib/kernelci/simulator/store";
+import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
+import { compressedTimings, SimulatorStore, storeApi } from "../../local/kernelciSimulator/store";
 import { fakeClock } from "../support/clock";
 
 /** Deployments in memory (namespace/name -> replicas), with the scale calls made. */

@@ -1,8 +1,8 @@
 import type * as k8s from "@kubernetes/client-node";
 import { scaleObserved } from "../../lib/kernelci/scale";
-import { planVolumes, provisionedBy, provisionerName, storageClass } from "../../lib/kubernetes/hostpath";
-import { unpublished } from "../../lib/kubernetes/ingressStatus";
 import { describeTarget } from "../../lib/kubernetes/kubeconfig";
+import { planVolumes, provisionedBy, provisionerName, storageClass } from "../../local/cluster/hostpath";
+import { unpublished } from "../../local/cluster/ingressStatus";
 
 const claim = (name: string, uid: string, spec: Partial<k8s.V1PersistentVolumeClaimSpec> = {}) =>
   ({

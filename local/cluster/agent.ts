@@ -3,9 +3,9 @@
 // status an ingress controller would publish. Polls the API server twice a second.
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
-import { reconcileVolumes, storageClass } from "../lib/kubernetes/hostpath";
-import { publishIngressStatus } from "../lib/kubernetes/ingressStatus";
-import { loadKubeConfig, statusOf } from "../lib/kubernetes/kubeconfig";
+import { loadKubeConfig, statusOf } from "../../lib/kubernetes/kubeconfig";
+import { reconcileVolumes, storageClass } from "./hostpath";
+import { publishIngressStatus } from "./ingressStatus";
 
 const { values } = parseArgs({
   options: {
