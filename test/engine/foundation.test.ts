@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,6 +35,7 @@ afterAll(() => {
 describe("the local stack on a real API server", () => {
   let stack: Stack;
   let simulator: Simulator;
+  let stagingHeads: Record<string, string> = {};
 
   beforeAll(async () => {
     const procedure = localFile["kernelci:procedure"];
@@ -71,6 +73,7 @@ describe("the local stack on a real API server", () => {
     const result = await stack.up();
     expect(result.summary.result).toBe("succeeded");
     const heads = result.outputs.stagingHeads?.value as Record<string, string>;
+    stagingHeads = heads;
     expect(Object.keys(heads).sort()).toEqual(["kernelci-api", "kernelci-core", "kernelci-pipeline"]);
 
     const deployments = await Promise.all(
@@ -103,8 +106,19 @@ describe("the local stack on a real API server", () => {
   }, 600_000);
 
   it("a config-only change restarts exactly the pods that mount that config", async () => {
-    const configDir = path.join(dir, "pipeline-config");
-    fs.cpSync(path.join(repoRoot, "local/kernelci-pipeline/config"), configDir, { recursive: true });
+    // The config/ directory deployed (the kernelci-pipeline staging head's), one line longer.
+    const configRoot = path.join(dir, "pipeline-config");
+    fs.mkdirSync(configRoot);
+    const tree = execFileSync("git", [
+      "--git-dir",
+      path.join(dir, "forge", "kernelci-pipeline.git"),
+      "archive",
+      stagingHeads["kernelci-pipeline"],
+      "config",
+    ]);
+    execFileSync("tar", ["-x", "-C", configRoot], { input: tree });
+    const configDir = path.join(configRoot, "config");
+    fs.appendFileSync(path.join(configDir, "jobs.yaml"), "\n# A config-only change: the ConfigMap holds this line.\n");
     const before = await podsByDeployment(cluster, namespaces);
     (stack.workspace as LocalWorkspace).envVars.KCI_PIPELINE_CONFIG_DIR = configDir;
     await stack.up();
