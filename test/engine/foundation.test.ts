@@ -118,7 +118,10 @@ describe("the local stack on a real API server", () => {
     ]);
     execFileSync("tar", ["-x", "-C", configRoot], { input: tree });
     const configDir = path.join(configRoot, "config");
-    fs.appendFileSync(path.join(configDir, "jobs.yaml"), "\n# A config-only change: the ConfigMap holds this line.\n");
+    fs.appendFileSync(
+      path.join(configDir, "jobs.yaml"),
+      "\n# A config-only change: the ConfigMap holds this line.\n",
+    );
     const before = await podsByDeployment(cluster, namespaces);
     (stack.workspace as LocalWorkspace).envVars.KCI_PIPELINE_CONFIG_DIR = configDir;
     await stack.up();
