@@ -324,9 +324,10 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
       { namespace: "proc-production-pipeline", name: "trigger", body: { spec: { replicas: 3 } } },
       k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
     );
-    await w.stack.refresh();
-    const state = await w.stack.exportStack();
-    const drain = state.deployment.resources.find((r: { urn: string }) => drainUrn.test(r.urn));
+    const drainState = async () =>
+      (await w.stack.exportStack()).deployment.resources.find((r: { urn: string }) => drainUrn.test(r.urn));
+    await w.stack.refresh({ target: [(await drainState()).urn] });
+    const drain = await drainState();
     expect(drain.outputs.triggerReplicas).toBe(3);
   }, 600_000);
 });
