@@ -84,6 +84,7 @@ export class StagingBranch extends pulumi.dynamic.Resource {
         base: plan.base,
         eligible: plan.eligible,
         skipped: plan.skipped,
+        trustedFrom: plan.trustedFrom,
         patches: plan.patches,
         patchesDigest: plan.patchesDigest,
         tagPrefix: plan.tagPrefix,
