@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planStagingBranches, StagingBranches } from "../../components/stagingBranches";
 import { stagingSchema } from "../../config/staging";
 import { createForge } from "../../lib/forge";
-import { createLocalForge } from "../../scripts/local-forge";
+import { createLocalForge } from "../../local/forge";
 import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
 import { stackFileConfig } from "../support/mockProgram";
 
