@@ -147,7 +147,7 @@ describe("secrets and the switch of the GitHub side", () => {
 
   it.each([
     ["staging", ["webhookSecret", "githubAdminToken"]],
-    ["production", ["KUBECONFIG", "KCI_GITHUB_TOKEN", "githubAdminToken"]],
+    ["production", ["KUBECONFIG", "DOCKER_PASSWORD", "githubAdminToken"]],
   ] as const)("%s: planted secrets reach github resources only as secrets", (stack, planted) => {
     const github = githubResources(runs[stack] ?? []);
     const leaks = github
