@@ -162,17 +162,37 @@ describe("the local stack on a real API server", () => {
   }, 600_000);
 });
 
-/** A stack's Kubernetes objects as its program (under mocks) gives them to the provider. */
+/** Pulumi's mocks hand secret values over wrapped in an object carrying this signature key. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (secretSignature in record) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+/**
+ * A stack's Kubernetes objects as its program (under mocks) gives them to the provider, moved
+ * to namespaces `<prefix>-<namespace>` (apart from the local stack's objects of the same names).
+ */
 async function programObjects(
   stack: StackName,
   overrides: Record<string, unknown>,
+  prefix: string,
 ): Promise<k8s.KubernetesObject[]> {
   const saved = process.env.KCI_PIPELINE_CONFIG_DIR;
+  const moved = (ns: string | undefined) => ns && `${prefix}-${ns}`;
   try {
     const { resources } = await runProgram(stack, overrides);
     return resources
       .filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined)
-      .map((r) => r.inputs as k8s.KubernetesObject);
+      .map((r) => unwrapSecrets(r.inputs) as k8s.KubernetesObject)
+      .map((o) =>
+        o.kind === "Namespace"
+          ? { ...o, metadata: { ...o.metadata, name: moved(o.metadata?.name) } }
+          : { ...o, metadata: { ...o.metadata, namespace: moved(o.metadata?.namespace) } },
+      );
   } finally {
     if (saved === undefined) delete process.env.KCI_PIPELINE_CONFIG_DIR;
     else process.env.KCI_PIPELINE_CONFIG_DIR = saved;
@@ -183,7 +203,7 @@ async function programObjects(
 // server with a server-side dry run: fields, names and values a cluster would refuse.
 describe("staging and production objects on a real API server (server-side dry run)", () => {
   const dryRun = async (stack: StackName, overrides: Record<string, unknown> = {}) => {
-    const objects = await programObjects(stack, overrides);
+    const objects = await programObjects(stack, overrides, `dry-${stack}`);
     const refused: string[] = [];
     // Namespaced objects need their namespace to exist, even in a dry run.
     for (const ns of objects.filter((o) => o.kind === "Namespace")) {
