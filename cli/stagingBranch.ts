@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
 import { lsRemote } from "../lib/git/repo";
+import { resolveLocation } from "../lib/project";
 import { type AssembleResult, assembleStagingBranch, PatchError, PushError } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
 import { planStagingBranch } from "../lib/staging/plan";
@@ -156,9 +157,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     throw new UsageError(`--tag-limit must be a positive integer, not "${opts["tag-limit"]}"`);
   }
   const trusted = readTrusted(path.resolve(io.cwd, opts.trusted));
-  const remote = /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^:]+:/i.test(opts.remote)
-    ? opts.remote
-    : path.resolve(io.cwd, opts.remote);
+  const remote = resolveLocation(opts.remote, io.cwd);
   const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
   if (patches && !fs.existsSync(patches))
     throw new UsageError(`the patches directory ${patches} does not exist`);

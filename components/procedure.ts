@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import { lsRemote } from "../lib/git/repo";
 import { digestDirectory } from "../lib/kernelci/rootfs";
 import type { ScalerSpec } from "../lib/kernelci/scale";
+import { resolveLocation } from "../lib/project";
 import { Drain, TriggerResume } from "../providers/drain";
 import { JenkinsSeed } from "../providers/jenkinsSeed";
 import { KernelTestRevision } from "../providers/kernelTestRevision";
@@ -25,10 +25,6 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  * `afterRollout` takes the environment as its dependency (and `beforeRollout`'s result, to
  * resume what the drain paused).
  */
-
-const projectRoot = path.resolve(__dirname, "..");
-const fromProject = (p: string) =>
-  path.isAbsolute(p) || /^[a-z]+:\/\//.test(p) || /^[^/]+@[^:]+:/.test(p) ? p : path.resolve(projectRoot, p);
 
 /**
  * A digest of what a rollout deploys: the stack's configuration (without the procedure's own
@@ -62,7 +58,7 @@ function triggerScaler(config: LoadedConfig): ScalerSpec {
   const { context, renderDir } = config.kubernetes;
   if (context !== undefined) return { kind: "kubectl", context };
   // Rendered manifests only (local stack): the pause is recorded next to them.
-  return { kind: "record", file: `${fromProject(renderDir as string)}-operations/trigger-scale.jsonl` };
+  return { kind: "record", file: `${resolveLocation(renderDir as string)}-operations/trigger-scale.jsonl` };
 }
 
 export interface BeforeRollout {
@@ -109,7 +105,7 @@ export function beforeRollout(name: string, config: LoadedConfig, key: pulumi.In
       variants: r.variants,
       urlTemplate: r.urlTemplate,
       requestedVersion: r.requestedVersion ?? null,
-      recipesDigest: r.recipesDir ? digestDirectory(fromProject(r.recipesDir)) : null,
+      recipesDigest: r.recipesDir ? digestDirectory(resolveLocation(r.recipesDir)) : null,
       timeoutMinutes: r.timeoutMinutes,
       poll: p.poll,
     });
@@ -179,17 +175,17 @@ export function afterRollout(
   // A partial cycle deploys only; the test revision and its verdict belong to a full cycle.
   if (p.cycle !== "full" || p.kernel === undefined || !p.pipeCleaner.enabled) return result;
   const k = p.kernel;
-  const remote = fromProject(k.remote);
+  const remote = resolveLocation(k.remote);
   result.revision = new KernelTestRevision(
     `${name}-kernel-test-revision`,
     {
       cycleKey: key,
       remote,
-      trees: k.trees.map((t) => ({ ...t, url: fromProject(t.url) })),
+      trees: k.trees.map((t) => ({ ...t, url: resolveLocation(t.url) })),
       branchPrefix: k.branchPrefix,
       tagLimit: k.tagLimit,
-      patchesRoot: k.patchesDir ? fromProject(k.patchesDir) : null,
-      workDir: fromProject(k.workDir ?? `.local/work/kernel-${pulumi.getStack()}`),
+      patchesRoot: k.patchesDir ? resolveLocation(k.patchesDir) : null,
+      workDir: resolveLocation(k.workDir ?? `.local/work/kernel-${pulumi.getStack()}`),
       identity: { name: "KernelCI deploy", email: "bot@kernelci.org" },
       gitToken: /^https:/.test(remote) ? config.secrets.apply((s) => s.githubToken ?? null) : null,
     },
@@ -206,7 +202,7 @@ export function afterRollout(
     maxCountDropPercent: p.pipeCleaner.maxCountDropPercent,
     maxPassRateDropPoints: p.pipeCleaner.maxPassRateDropPoints,
     timeoutMinutes: p.pipeCleaner.timeoutMinutes,
-    reportFile: fromProject(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
+    reportFile: resolveLocation(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
     pauseHint:
       context === undefined
         ? "nothing to pause on a rendered-only stack"
