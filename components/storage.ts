@@ -1,9 +1,16 @@
 import { createHmac } from "node:crypto";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "smol-toml";
 import { checksumAnnotations, secretChecksum } from "../pipeline/configChecksum";
-import { container, deployment, probe, publicService, resources, secret } from "./workload";
+import {
+  container,
+  deployment,
+  persistentVolumeClaim,
+  probe,
+  publicService,
+  resources,
+  secret,
+} from "./workload";
 
 const configDir = "/etc/kernelci-storage";
 const dataDir = "/workdir/data";
@@ -65,17 +72,15 @@ export class Storage extends pulumi.ComponentResource {
       { parent: this },
     );
     // The local driver keeps files here; with azure it is only the download cache.
-    const claim = new k8s.core.v1.PersistentVolumeClaim(
+    const claim = persistentVolumeClaim(
       name,
       {
-        metadata: { name: `${app}-data`, namespace: args.namespace },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          storageClassName: args.storageClass,
-          resources: { requests: { storage: args.size } },
-        },
+        namespace: args.namespace,
+        claimName: `${app}-data`,
+        size: args.size,
+        storageClass: args.storageClass,
       },
-      { parent: this, retainOnDelete: true },
+      { parent: this },
     );
     deployment(
       name,

@@ -107,6 +107,37 @@ export function deployment(
   );
 }
 
+/** The spec of a ReadWriteOnce volume claim. */
+function claimSpec(size: pulumi.Input<string>, storageClass?: pulumi.Input<string>) {
+  return {
+    accessModes: ["ReadWriteOnce"],
+    storageClassName: storageClass,
+    resources: { requests: { storage: size } },
+  };
+}
+
+/** A ReadWriteOnce volume claim, kept when the resource is deleted: it holds data. */
+export function persistentVolumeClaim(
+  name: string,
+  args: {
+    namespace: pulumi.Input<string>;
+    claimName: string;
+    size: pulumi.Input<string>;
+    storageClass?: pulumi.Input<string>;
+    labels?: Record<string, string>;
+  },
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.PersistentVolumeClaim {
+  return new k8s.core.v1.PersistentVolumeClaim(
+    name,
+    {
+      metadata: { name: args.claimName, namespace: args.namespace, labels: args.labels },
+      spec: claimSpec(args.size, args.storageClass),
+    },
+    { ...opts, retainOnDelete: true },
+  );
+}
+
 export interface StatefulSetArgs extends PodArgs {
   /** One ReadWriteOnce volume per pod, kept when the StatefulSet is deleted. */
   volumeClaims: { name: string; size: string; storageClass?: string }[];
@@ -128,11 +159,7 @@ export function statefulSet(
         template: podTemplate(args),
         volumeClaimTemplates: args.volumeClaims.map((claim) => ({
           metadata: { name: claim.name },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: claim.storageClass,
-            resources: { requests: { storage: claim.size } },
-          },
+          spec: claimSpec(claim.size, claim.storageClass),
         })),
       },
     },

@@ -5,6 +5,7 @@ import {
   deployment,
   fromSecret,
   labels,
+  persistentVolumeClaim,
   publicService,
   secret,
   waitFor,
@@ -120,17 +121,16 @@ export class Pipeline extends pulumi.ComponentResource {
         mounts.push({ name: "kubeconfig", mountPath: paths.kubeconfig, readOnly: true });
       }
       if (spec.volume?.kind === "persistent") {
-        const claim = new k8s.core.v1.PersistentVolumeClaim(
+        const claim = persistentVolumeClaim(
           `${name}-${spec.name}`,
           {
-            metadata: { name: `${spec.name}-data`, namespace: ns, labels: labels(spec.name) },
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              storageClassName: args.storageClass,
-              resources: { requests: { storage: spec.volume.size } },
-            },
+            namespace: ns,
+            claimName: `${spec.name}-data`,
+            size: spec.volume.size,
+            storageClass: args.storageClass,
+            labels: labels(spec.name),
           },
-          { parent: this, retainOnDelete: true },
+          { parent: this },
         );
         created.push(claim);
         volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
