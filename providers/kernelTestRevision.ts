@@ -25,7 +25,7 @@ export const kernelTestRevisionProvider = defineProvider<KernelTestRevisionInput
     cycleKey: "text",
     remote: "text",
     trees: "list",
-    branchPrefix: "text",
+    branchPrefix: "string",
     tagLimit: "number",
     patchesRoot: "text?",
     workDir: "text",
