@@ -7,10 +7,17 @@ import {
   publicService,
   resources,
   secret,
+  type Workload,
   waitFor,
 } from "./workload";
 
+const app = "api";
 const port = 8000;
+
+/** Where the pods of the cluster reach the API of `namespace`. */
+export function apiServiceUrl(namespace: string): string {
+  return `http://${app}.${namespace}.svc.cluster.local:${port}`;
+}
 
 export interface ApiSecrets {
   secretKey: string;
@@ -38,12 +45,11 @@ export interface ApiArgs {
 export class Api extends pulumi.ComponentResource {
   /** The public URL. */
   readonly url: string;
-  /** The URL other pods of the cluster use. */
-  readonly internalUrl: pulumi.Output<string>;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Api", name, {}, opts);
-    const app = "api";
     const data = args.secrets.apply((s) => ({
       "secret-key": s.secretKey,
       "admin-password": s.adminPassword,
@@ -64,7 +70,7 @@ export class Api extends pulumi.ComponentResource {
           fromSecret("EMAIL_PASSWORD", secretName, "email-password"),
         ]
       : [];
-    deployment(
+    const workload = deployment(
       name,
       {
         namespace: args.namespace,
@@ -120,7 +126,7 @@ export class Api extends pulumi.ComponentResource {
       },
       { parent: this },
     ).url;
-    this.internalUrl = pulumi.interpolate`http://${app}.${args.namespace}.svc.cluster.local:${port}`;
-    this.registerOutputs({ url: this.url, internalUrl: this.internalUrl });
+    this.workloads = [workload];
+    this.registerOutputs({ url: this.url });
   }
 }

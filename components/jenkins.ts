@@ -3,7 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { checksumAnnotations, configChecksum, secretChecksum } from "../pipeline/configChecksum";
 import { cascPlaceholder, jenkinsLabCredentials } from "./labTokens";
-import { container, labels, probe, publicService, resources, secret, statefulSet } from "./workload";
+import {
+  container,
+  labels,
+  probe,
+  publicService,
+  resources,
+  secret,
+  statefulSet,
+  type Workload,
+} from "./workload";
 
 const port = 8080;
 const home = "/var/jenkins_home";
@@ -74,7 +83,8 @@ export interface JenkinsArgs {
 
 /** Jenkins: JENKINS_HOME on a volume, configured as code, ready only when it serves its login page. */
 export class Jenkins extends pulumi.ComponentResource {
-  readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:legacy:Jenkins", name, {}, opts);
@@ -91,7 +101,7 @@ export class Jenkins extends pulumi.ComponentResource {
       { parent: this },
     );
     const homeMount = { name: "home", mountPath: home };
-    this.statefulSet = statefulSet(
+    const workload = statefulSet(
       name,
       {
         namespace: args.namespace,
@@ -156,6 +166,7 @@ export class Jenkins extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.workloads = [workload];
     this.registerOutputs({});
   }
 }

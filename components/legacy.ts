@@ -5,7 +5,7 @@ import { Jenkins } from "./jenkins";
 import { labTokenFiles } from "./labTokens";
 import { Mongo } from "./mongo";
 import { Redis } from "./redis";
-import { container, deployment, probe, publicService, resources } from "./workload";
+import { container, deployment, probe, publicService, resources, type Workload } from "./workload";
 
 export interface LegacyArgs {
   namespace: pulumi.Input<string>;
@@ -28,7 +28,8 @@ export interface LegacyArgs {
 
 /** The legacy system: kernelci-backend (with its own Mongo and Redis), kernelci-frontend, Jenkins. */
 export class LegacySystem extends pulumi.ComponentResource {
-  readonly jenkins: Jenkins;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: LegacyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:legacy:LegacySystem", name, {}, opts);
@@ -51,7 +52,7 @@ export class LegacySystem extends pulumi.ComponentResource {
       host: string,
       env: { name: string; value: pulumi.Input<string> }[],
     ) => {
-      deployment(
+      const workload = deployment(
         `${name}-${app}`,
         {
           namespace,
@@ -70,15 +71,16 @@ export class LegacySystem extends pulumi.ComponentResource {
         { parent: this, dependsOn: rolloutAfter },
       );
       publicService(`${name}-${app}`, { namespace, app, host, port, tlsIssuer, ingressClass }, parent);
+      return workload;
     };
-    web("kernelci-backend", args.images.backend, 8888, config.backendHost, [
+    const backend = web("kernelci-backend", args.images.backend, 8888, config.backendHost, [
       { name: "MONGODB_URI", value: mongo.uri },
       { name: "REDIS_HOST", value: redis.host },
     ]);
-    web("kernelci-frontend", args.images.frontend, 5000, config.frontendHost, [
+    const frontend = web("kernelci-frontend", args.images.frontend, 5000, config.frontendHost, [
       { name: "BACKEND_URL", value: `https://${config.backendHost}` },
     ]);
-    this.jenkins = new Jenkins(
+    const jenkins = new Jenkins(
       `${name}-jenkins`,
       {
         namespace,
@@ -105,6 +107,7 @@ export class LegacySystem extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.workloads = [backend, frontend, ...jenkins.workloads, ...mongo.workloads, ...redis.workloads];
     this.registerOutputs({});
   }
 }

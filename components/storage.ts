@@ -10,6 +10,7 @@ import {
   publicService,
   resources,
   secret,
+  type Workload,
 } from "./workload";
 
 const configDir = "/etc/kernelci-storage";
@@ -59,6 +60,8 @@ export interface StorageArgs {
 /** kernelci-storage: config.toml as a Secret, files on a volume with the local driver. */
 export class Storage extends pulumi.ComponentResource {
   readonly url: string;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Storage", name, {}, opts);
@@ -82,7 +85,7 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    deployment(
+    const workload = deployment(
       name,
       {
         namespace: args.namespace,
@@ -123,6 +126,7 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this },
     ).url;
+    this.workloads = [workload];
     this.registerOutputs({ url: this.url });
   }
 }

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -136,6 +136,29 @@ export function persistentVolumeClaim(
     },
     { ...opts, retainOnDelete: true },
   );
+}
+
+/** A Deployment or a StatefulSet: what a component runs. */
+export type Workload = k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+
+/** A deployed service as the environment reports it: its name, namespace and image. */
+export interface DeployedService {
+  name: string;
+  namespace: string;
+  image: string;
+}
+
+/** The services that workloads run, read from their own outputs (the first container's image). */
+export function deployedServices(workloads: Workload[]): pulumi.Output<DeployedService[]> {
+  const one = (w: Workload) =>
+    pulumi
+      .all([w.metadata, pulumi.output(w.spec as pulumi.Output<k8s.types.output.apps.v1.DeploymentSpec>)])
+      .apply(([metadata, spec]) => ({
+        name: metadata.name,
+        namespace: metadata.namespace,
+        image: spec.template.spec.containers[0].image,
+      }));
+  return pulumi.all(workloads.map(one));
 }
 
 export interface StatefulSetArgs extends PodArgs {

@@ -27,17 +27,6 @@ export function nextDelay(policy: PollPolicy, attempt: number, elapsedMs: number
   return Math.min(backoff, remaining);
 }
 
-/** The offsets (ms after the first) at which probes happen when each probe takes no time. */
-export function probeSchedule(policy: PollPolicy): number[] {
-  const offsets = [0];
-  for (let attempt = 1; ; attempt++) {
-    const elapsed = offsets[offsets.length - 1];
-    const delay = nextDelay(policy, attempt, elapsed);
-    if (delay === null) return offsets;
-    offsets.push(elapsed + delay);
-  }
-}
-
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
