@@ -38,6 +38,28 @@ const webSettings = (config: LoadedConfig) => ({
   ingressClass: config.kubernetes.ingressClass,
 });
 
+/** Redis, and Mongo when it runs in the cluster. */
+export function createDatabases(
+  name: string,
+  args: EnvironmentArgs,
+  namespace: pulumi.Output<string>,
+  opts: Parent,
+): Pick<ApiSide, "redis" | "mongo"> {
+  const { config, rolloutAfter } = args;
+  const { api, kubernetes } = config;
+  const ref = args.images.refs;
+  const storageClass = kubernetes.storageClass;
+  const redis = new Redis(
+    `${name}-redis`,
+    { namespace, image: ref.redis, size: api.redis.size, storageClass, rolloutAfter },
+    opts,
+  );
+  if (api.mongo.mode !== "in-cluster") return { redis };
+  const mongoArgs = { size: api.mongo.size, storageClass: api.mongo.storageClass ?? storageClass };
+  const mongo = new Mongo(`${name}-mongo`, { namespace, image: ref.mongo, ...mongoArgs, rolloutAfter }, opts);
+  return { redis, mongo };
+}
+
 export function createApiSide(
   name: string,
   args: EnvironmentArgs,
@@ -47,26 +69,7 @@ export function createApiSide(
   const { config, rolloutAfter } = args;
   const { api, storage, secrets, kubernetes } = config;
   const ref = args.images.refs;
-  const storageClass = kubernetes.storageClass;
-  const redis = new Redis(
-    `${name}-redis`,
-    { namespace, image: ref.redis, size: api.redis.size, storageClass, rolloutAfter },
-    opts,
-  );
-  const mongo =
-    api.mongo.mode === "in-cluster"
-      ? new Mongo(
-          `${name}-mongo`,
-          {
-            namespace,
-            image: ref.mongo,
-            size: api.mongo.size,
-            storageClass: api.mongo.storageClass ?? storageClass,
-            rolloutAfter,
-          },
-          opts,
-        )
-      : undefined;
+  const { redis, mongo } = createDatabases(name, args, namespace, opts);
   const kernelciApi = new Api(
     `${name}-api`,
     {
@@ -90,6 +93,12 @@ export function createApiSide(
     },
     opts,
   );
+  const storageSettings = secrets.apply((s) => ({
+    driver: storage.driver,
+    jwtSecret: s.storageJwtSecret,
+    uploader: storage.uploader,
+    azure: storage.azure && { ...storage.azure, key: s.storageAzureKey ?? "" },
+  }));
   const storageService = new Storage(
     `${name}-storage`,
     {
@@ -98,13 +107,8 @@ export function createApiSide(
       host: storage.host,
       ...webSettings(config),
       size: storage.size,
-      storageClass,
-      settings: secrets.apply((s) => ({
-        driver: storage.driver,
-        jwtSecret: s.storageJwtSecret,
-        uploader: storage.uploader,
-        azure: storage.azure && { ...storage.azure, key: s.storageAzureKey ?? "" },
-      })),
+      storageClass: kubernetes.storageClass,
+      settings: storageSettings,
       rolloutAfter,
     },
     opts,

@@ -75,14 +75,11 @@ export class Storage extends pulumi.ComponentResource {
       { parent: this },
     );
     // The local driver keeps files here; with azure it is only the download cache.
+    const { size, storageClass } = args;
+    const claimName = `${app}-data`;
     const claim = persistentVolumeClaim(
       name,
-      {
-        namespace: args.namespace,
-        claimName: `${app}-data`,
-        size: args.size,
-        storageClass: args.storageClass,
-      },
+      { namespace: args.namespace, claimName, size, storageClass },
       { parent: this },
     );
     const workload = deployment(
@@ -113,17 +110,11 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
+    const { namespace, host, tlsIssuer, ingressClass } = args;
+    const annotations = { "nginx.ingress.kubernetes.io/proxy-body-size": "0" };
     this.url = publicService(
       name,
-      {
-        namespace: args.namespace,
-        app,
-        host: args.host,
-        port,
-        tlsIssuer: args.tlsIssuer,
-        ingressClass: args.ingressClass,
-        annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "0" },
-      },
+      { namespace, app, host, port, tlsIssuer, ingressClass, annotations },
       { parent: this },
     ).url;
     this.workloads = [workload];
