@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { KernelciEnvironment } from "./components/environment";
 import { Images, thirdPartyImages } from "./components/images";
-import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
+import { afterRollout, beforeRollout, rolloutKey, UpdateProcedure } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
 import { readConfigDirectory } from "./pipeline/configFiles";
@@ -57,7 +57,8 @@ const rollout = rolloutKey(config, [
   kernelciImages.outputs.apply((refs) => JSON.stringify(refs)),
   ...(stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : []),
 ]);
-const procedure = beforeRollout("procedure", config, rollout);
+const updateProcedure = new UpdateProcedure("procedure");
+const procedure = beforeRollout("procedure", config, rollout, updateProcedure);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
@@ -65,7 +66,7 @@ const kernelci = new KernelciEnvironment(config.environment, {
   images: kernelciImages,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
-const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
+const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure, updateProcedure);
 
 export const environment = config.environment;
 export const namespaceNames = Object.values(kernelci.namespaces);
