@@ -40,9 +40,11 @@ const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).dig
 
 /**
  * Recognisable values for every secret, so tests can look for them where they must not be.
- * Keys and labs follow the stack's own configuration.
+ * Keys, labs and Actions secrets follow the stack's own (plain) configuration.
  */
-export function plantedSecrets(labs: string[]): Record<string, unknown> {
+export function plantedSecrets(plain: Record<string, unknown>): Record<string, unknown> {
+  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
+  const github = plain["kernelci:github"] as { workflows?: { secrets?: string[] } } | undefined;
   const s = (key: string) => `PLANTED-${key}-5ecret`;
   return {
     "kernelci:secrets": {
@@ -55,12 +57,16 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       smtpPassword: s("smtpPassword"),
       kcidbCredentials: s("kcidbCredentials"),
       githubToken: s("githubToken"),
+      githubAdminToken: s("githubAdminToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
       buildKubeconfig: s("buildKubeconfig"),
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
+    ),
+    "kernelci:actionsSecrets": Object.fromEntries(
+      (github?.workflows?.secrets ?? []).map((name) => [name, s(name)]),
     ),
   };
 }
@@ -77,7 +83,7 @@ export function stackFileConfig(stack: StackName): Record<string, unknown> {
 }
 
 /** The keys of the stack configuration that are Pulumi secrets. */
-export const secretConfigKeys = ["kernelci:secrets", "kernelci:labTokens"];
+export const secretConfigKeys = ["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"];
 export const isSecretConfigKey = (key: string) => secretConfigKeys.includes(key);
 
 /**
@@ -90,8 +96,7 @@ export function rawStackConfig(
   edit: (config: Record<string, unknown>) => void = () => undefined,
 ): Record<string, string> {
   const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
-  const config: Record<string, unknown> = { ...plain, ...plantedSecrets(labs) };
+  const config: Record<string, unknown> = { ...plain, ...plantedSecrets(plain) };
   edit(config);
   return Object.fromEntries(
     Object.entries(config)
@@ -141,6 +146,8 @@ export async function runProgram(
         if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
           return { ...args.inputs, sha256Digest: sha256(String(args.inputs.name)) };
         }
+        // As the github provider would: a team found by its slug, with a numeric id.
+        if (args.token === "github:index/getTeam:getTeam") return { ...args.inputs, id: "4242" };
         return args.inputs;
       },
     },
