@@ -34,6 +34,37 @@ interface RunState {
   html_url: string;
 }
 
+/** The two Actions calls a build needs, in Octokit's shape: `actionsClient` or a double. */
+export interface ActionsClient {
+  createWorkflowDispatch(params: {
+    owner: string;
+    repo: string;
+    workflow_id: string;
+    ref: string;
+    inputs: Record<string, string>;
+    return_run_details: boolean;
+  }): Promise<{ data: unknown }>;
+  getWorkflowRun(params: {
+    owner: string;
+    repo: string;
+    run_id: number;
+  }): Promise<{ data: { status: string | null; conclusion: string | null; html_url: string } }>;
+}
+
+/** The real client: Octokit with `token`, against GitHub or `apiUrl` (a local double in tests). */
+export function actionsClient(token: string, apiUrl?: string): ActionsClient {
+  const octokit = new Octokit({
+    auth: token,
+    ...(apiUrl ? { baseUrl: apiUrl } : {}),
+    // Failed requests are reported once, by the errors of dispatchAndWait, with what to do next.
+    log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
+  });
+  return {
+    createWorkflowDispatch: (params) => octokit.rest.actions.createWorkflowDispatch(params),
+    getWorkflowRun: (params) => octokit.rest.actions.getWorkflowRun(params),
+  };
+}
+
 /**
  * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
  * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
@@ -41,20 +72,14 @@ interface RunState {
  * completed is not success (a defect of the legacy scripts).
  */
 export async function dispatchAndWait(
+  actions: ActionsClient,
   workflow: WorkflowRef,
   inputs: Record<string, string>,
-  token: string,
   policy: PollPolicy,
   clock: Clock = systemClock,
 ): Promise<WorkflowRunResult> {
-  const octokit = new Octokit({
-    auth: token,
-    ...(workflow.apiUrl ? { baseUrl: workflow.apiUrl } : {}),
-    // Failed requests are reported once, by the errors below, with what to do next.
-    log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
-  });
   const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
-  const dispatched = await octokit.rest.actions
+  const dispatched = await actions
     .createWorkflowDispatch({
       owner: workflow.owner,
       repo: workflow.repo,
@@ -82,7 +107,7 @@ export async function dispatchAndWait(
   try {
     const run = await pollUntil<RunState, RunState | null>(
       async () => {
-        const { data } = await octokit.rest.actions.getWorkflowRun({
+        const { data } = await actions.getWorkflowRun({
           owner: workflow.owner,
           repo: workflow.repo,
           run_id: runId,
