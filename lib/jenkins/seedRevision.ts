@@ -1,3 +1,4 @@
+import { branchHead } from "../git/branchHead";
 import { lsRemote } from "../git/repo";
 
 /**
@@ -9,8 +10,7 @@ export async function seedRevision(
   ls: typeof lsRemote = lsRemote,
 ): Promise<string> {
   if (jobs.pinned !== undefined) return jobs.pinned;
-  const ref = `refs/heads/${jobs.branch}`;
-  const sha = (await ls(jobs.repo, [ref])).get(ref);
+  const sha = await branchHead(jobs.repo, jobs.branch, ls);
   if (!sha) throw new Error(`${jobs.repo} has no branch ${jobs.branch} (legacy.jenkinsJobsBranch)`);
   return sha;
 }
