@@ -210,14 +210,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     tagPrefix: opts["tag-prefix"],
     tagLimit,
   };
-  let planned: Awaited<ReturnType<typeof planStagingBranch>>;
-  try {
-    planned = await planStagingBranch(settings, forge, now);
-  } catch (err) {
-    if (/pulls file/.test((err as Error).message)) throw new UsageError((err as Error).message);
-    throw err;
-  }
-  const { plan, classification } = planned;
+  const { plan, classification } = await planStagingBranch(settings, forge, now);
   const workDir = path.resolve(
     io.cwd,
     opts["work-dir"] ??

@@ -4,6 +4,8 @@
  * (a defect of the legacy scripts).
  */
 
+import { KciError } from "./errors";
+
 export interface PollPolicy {
   /** First delay between two probes. */
   initialMs: number;
@@ -40,13 +42,13 @@ export const systemClock: Clock = {
 export type Probe<T, S> = () => Promise<{ done: true; value: T } | { done: false; status: S }>;
 
 /** Raised when the deadline passes; `last` is what the last probe saw (ids, URLs...). */
-export class PollTimeout<S> extends Error {
+export class PollTimeout<S> extends KciError {
   constructor(
     message: string,
     readonly last: S,
     readonly elapsedMs: number,
   ) {
-    super(message);
+    super("timeout", message);
     this.name = "PollTimeout";
   }
 }

@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { KciError } from "../errors";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
 export interface WorkflowRef {
@@ -18,12 +19,12 @@ export interface WorkflowRunResult {
   conclusion: string;
 }
 
-export class WorkflowRunFailure extends Error {
+export class WorkflowRunFailure extends KciError {
   constructor(
     message: string,
     readonly runUrl: string | null,
   ) {
-    super(message);
+    super("remote", message);
     this.name = "WorkflowRunFailure";
   }
 }

@@ -1,3 +1,4 @@
+import { KciError } from "../errors";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
 export interface JenkinsOptions {
@@ -15,12 +16,12 @@ export interface JenkinsBuild {
   result: string;
 }
 
-export class JenkinsFailure extends Error {
+export class JenkinsFailure extends KciError {
   constructor(
     message: string,
     readonly url: string,
   ) {
-    super(message);
+    super("remote", message);
     this.name = "JenkinsFailure";
   }
 }
