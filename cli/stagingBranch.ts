@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
 import { lsRemote } from "../lib/git/repo";
@@ -168,12 +169,11 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(opts.github);
     if (!m) throw new UsageError(`--github wants <owner>/<repo>, not "${opts.github}"`);
     repo = m[2];
-    const { GithubForge } = require("../lib/forge/github") as typeof import("../lib/forge/github");
-    const github = new GithubForge({
-      owner: m[1],
-      token: io.env.GITHUB_TOKEN,
-      apiUrl: io.env.GITHUB_API_URL,
-    });
+    const github = createForge(
+      { kind: "github", owner: m[1], apiUrl: io.env.GITHUB_API_URL },
+      io.cwd,
+      io.env.GITHUB_TOKEN,
+    );
     // The PRs come from GitHub, the commits from --remote (which may be a mirror).
     forge = {
       location: github.location,
