@@ -66,20 +66,16 @@ export function actionsClient(token: string, apiUrl?: string): ActionsClient {
   };
 }
 
-/**
- * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
- * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
- * with backoff until the run completes or the deadline passes, then checks its conclusion:
- * completed is not success (a defect of the legacy scripts).
- */
-export async function dispatchAndWait(
+const describe = (workflow: WorkflowRef) =>
+  `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
+
+/** Dispatches the workflow; returns the id (and URL, if given) of the run it started. */
+async function dispatch(
   actions: ActionsClient,
   workflow: WorkflowRef,
   inputs: Record<string, string>,
-  policy: PollPolicy,
-  clock: Clock = systemClock,
-): Promise<WorkflowRunResult> {
-  const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
+): Promise<{ runId: number; url: string }> {
+  const where = describe(workflow);
   const dispatched = await actions
     .createWorkflowDispatch({
       owner: workflow.owner,
@@ -104,7 +100,23 @@ export async function dispatchAndWait(
     );
   }
   const runId = details.workflow_run_id;
-  const fallbackUrl = details.html_url ?? `run ${runId} of ${where}`;
+  return { runId, url: details.html_url ?? `run ${runId} of ${where}` };
+}
+
+/**
+ * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
+ * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
+ * with backoff until the run completes or the deadline passes, then checks its conclusion:
+ * completed is not success (a defect of the legacy scripts).
+ */
+export async function dispatchAndWait(
+  actions: ActionsClient,
+  workflow: WorkflowRef,
+  inputs: Record<string, string>,
+  policy: PollPolicy,
+  clock: Clock = systemClock,
+): Promise<WorkflowRunResult> {
+  const { runId, url: fallbackUrl } = await dispatch(actions, workflow, inputs);
   try {
     const run = await pollUntil<RunState, RunState | null>(
       async () => {
