@@ -46,7 +46,11 @@ export type State<I, O> = Partial<I & O>;
 /** The outputs of a run: the inputs without secrets, and every output. */
 export type Outs<I, O> = Partial<I> & O;
 
-/** A `diff` that also names the keys that changed. */
+/**
+ * A `diff` that also names the keys that changed (tests and the bot read them). The dynamic
+ * provider host of @pulumi/pulumi 3.248 forwards only `changes` and `replaces` to the engine,
+ * which then shows every input that differs; `diffs` is what decided the update.
+ */
 export interface KeyedDiffResult extends pulumi.dynamic.DiffResult {
   readonly changes: boolean;
   readonly diffs: string[];
