@@ -75,7 +75,8 @@ export function recordResult(b: Bisection, ok: boolean): Bisection {
     ? { ...stepped, good: [...b.good, ...half], range: b.range.slice(half.length) }
     : { ...stepped, range: half };
   // The deploy that just worked was already everything but the last suspect: it confirms it.
-  if (ok && next.range.length === 1 && sameSet(deployed, nextDeploy(next) ?? [])) return confirmed(next, true);
+  if (ok && next.range.length === 1 && sameSet(deployed, nextDeploy(next) ?? []))
+    return confirmed(next, true);
   return next.budget <= 0 ? { ...next, outcome: "inconclusive" } : next;
 }
 

@@ -108,11 +108,12 @@ export function authorize(
   if (command.name === "unknown") {
     return { effect: "none", reply: `Unknown command \`${command.word || "(none)"}\`.\n\n${helpText()}` };
   }
+  const name: CommandName = command.name;
   const denied = {
     effect: "none" as const,
     reply: `Only ${whoMay[command.name]} may ask for \`${command.name}\`.`,
   };
-  switch (command.name) {
+  switch (name) {
     case "status":
       return { effect: "status", reply: "" };
     case "deploy":
@@ -126,13 +127,13 @@ export function authorize(
           };
     case "trigger":
       if (role !== "admin") return denied;
-      return { effect: "trigger", force: command.force, reply: "" };
+      return { effect: "trigger", force: "force" in command && command.force, reply: "" };
     case "skip":
     case "unskip":
       if (role !== "admin" && role !== "maintainer") return denied;
-      return { effect: command.name, reply: "" };
+      return { effect: name, reply: "" };
     default:
-      return assertNever(command.name);
+      return assertNever(name);
   }
 }
 

@@ -67,12 +67,12 @@ export function commentBody(r: PrReport): string {
 }
 
 /** The bot's own comment among a PR's comments (by its author and its marker), if any. */
-export function findOwnComment<C extends { id: number; body?: string | null; user?: { login: string } | null }>(
-  comments: readonly C[],
-  botLogin: string,
-): C | undefined {
+export function findOwnComment<
+  C extends { id: number; body?: string | null; user?: { login: string } | null },
+>(comments: readonly C[], botLogin: string): C | undefined {
   return comments.find(
-    (c) => c.user?.login.toLowerCase() === botLogin.toLowerCase() && (c.body ?? "").startsWith(COMMENT_MARKER),
+    (c) =>
+      c.user?.login.toLowerCase() === botLogin.toLowerCase() && (c.body ?? "").startsWith(COMMENT_MARKER),
   );
 }
 

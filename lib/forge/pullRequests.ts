@@ -70,11 +70,21 @@ export function githubPullRequests(options: GithubPullRequestOptions): PullReque
   });
   return {
     async changedFiles(repo, pr) {
-      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pr, per_page: 100 });
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number: pr,
+        per_page: 100,
+      });
       return { files: files.map((f) => f.filename), truncated: files.length >= GITHUB_FILES_LIMIT };
     },
     async comments(repo, pr) {
-      const all = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
+      const all = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: pr,
+        per_page: 100,
+      });
       return all.map((c) => ({ id: c.id, body: c.body ?? "", user: c.user?.login ?? "" }));
     },
     async createComment(repo, pr, body) {
