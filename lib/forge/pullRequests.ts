@@ -41,6 +41,8 @@ export interface GithubPullRequestOptions {
   timeoutMs?: number;
   /** Retries of 5xx answers and rate limits, with Octokit's backoff. */
   retries?: number;
+  /** The first retry's wait; later ones grow quadratically (Octokit's retry plugin) [1 s]. */
+  backoffMs?: number;
 }
 
 /** GitHub lists at most this many files of a PR. */
@@ -58,7 +60,7 @@ export function githubPullRequests(options: GithubPullRequestOptions): PullReque
     baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/$/, ""),
     userAgent: "kernelci-deploy kcibot",
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-    retry: { retries },
+    retry: { retries, retryAfterBaseValue: options.backoffMs ?? 1000 },
     throttle: {
       onRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
       onSecondaryRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
