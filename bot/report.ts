@@ -21,7 +21,7 @@ export interface PrReport {
   cycle: "full" | "partial";
   state: DeployState;
   /** What was redeployed (partial cycles). */
-  components: string[];
+  components: readonly string[];
   /** The staging tag that included the PR. */
   tag: string | null;
   result?: CycleResult;

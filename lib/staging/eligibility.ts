@@ -15,6 +15,14 @@ export interface EligibilityPolicy {
   skipDrafts: boolean;
   /** Skip PRs not updated for this many days. */
   staleDays?: number;
+  /** Maintainers' acks ("@kcibot deploy"): each admits an untrusted PR at exactly that head. */
+  acks?: readonly PullAck[];
+}
+
+export interface PullAck {
+  number: number;
+  sha: string;
+  by: string;
 }
 
 export interface EligiblePull {
@@ -22,6 +30,8 @@ export interface EligiblePull {
   head: string;
   author: string;
   title: string;
+  /** Why a PR by someone not trusted is in: `acked by <login> at <sha>`. */
+  admitted?: string;
 }
 
 export interface SkippedPull {
@@ -76,6 +86,11 @@ function onSkipList(pull: PullRequest, skipList: readonly string[]): string | un
   });
 }
 
+/** The ack that admits `pull` at its current head, if any: an ack for an older head has expired. */
+function ackOf(pull: PullRequest, policy: EligibilityPolicy): PullAck | undefined {
+  return policy.acks?.find((a) => a.number === pull.number && a.sha === pull.headSha);
+}
+
 /**
  * The reason `pull` stays out of staging, or null when it is eligible. Checked in the legacy
  * order (head, trust, skip list, label, base), then drafts and staleness.
@@ -85,7 +100,11 @@ export function skipReason(pull: PullRequest, policy: EligibilityPolicy, now: Da
   if (pull.headSha === null || pull.headOwner === null) {
     return skip("head-missing", "the head repository or refs/pull/<N>/head is gone");
   }
-  if (!isTrusted(pull.author, policy.trusted) && !isTrusted(pull.headOwner, policy.trusted)) {
+  if (
+    !isTrusted(pull.author, policy.trusted) &&
+    !isTrusted(pull.headOwner, policy.trusted) &&
+    !ackOf(pull, policy)
+  ) {
     return skip(
       "untrusted",
       `neither the author ${pull.author} nor the head owner ${pull.headOwner} is trusted`,
@@ -121,11 +140,14 @@ export function classifyPulls(
   const skipped: SkippedPull[] = [];
   for (const v of verdicts) {
     if (v.eligible) {
+      const trusted = isTrusted(v.pull.author, policy.trusted) || isTrusted(v.pull.headOwner, policy.trusted);
+      const ack = trusted ? undefined : ackOf(v.pull, policy);
       eligible.push({
         number: v.pull.number,
         head: v.pull.headSha as string,
         author: v.pull.author,
         title: v.pull.title,
+        ...(ack ? { admitted: `acked by ${ack.by} at ${ack.sha}` } : {}),
       });
     } else {
       skipped.push(v.skip);

@@ -5,6 +5,7 @@ import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
 import { changedKeys, type DiffKeys } from "../inputs";
+import { readAcks } from "./acks";
 import {
   type Classification,
   classifyPulls,
@@ -24,6 +25,8 @@ export interface StagingBranchSettings extends EligibilityPolicy {
   tagLimit: number;
   /** A team of the forge whose members are trusted; `trusted` stands in while it does not exist. */
   trustedTeam?: string;
+  /** The bot's acks file: untrusted PRs a maintainer admitted at a given head. */
+  acksFile?: string;
 }
 
 /**
@@ -67,6 +70,7 @@ export function stagingSettings(
     tagPrefix: config.tagPrefix,
     tagLimit: config.tagLimit,
     ...(config.trustedTeam ? { trustedTeam: config.trustedTeam } : {}),
+    ...(config.acksFile ? { acksFile: path.resolve(projectRoot, config.acksFile) } : {}),
   };
 }
 
@@ -90,7 +94,8 @@ export async function planStagingBranch(
         "Check the repository's `main` setting in the staging configuration.",
     );
   }
-  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins }, now);
+  const acks = readAcks(settings.acksFile, settings.repo);
+  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins, acks }, now);
   return {
     classification,
     plan: {
