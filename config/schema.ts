@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { botRules, botSchema } from "./bot";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
@@ -16,10 +17,12 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
+    bot: botSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
   .superRefine(platformRules)
+  .superRefine(botRules)
   .superRefine((c, ctx) => {
     if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined) {
       ctx.addIssue({
