@@ -10,6 +10,9 @@ import { readConfigDirectory } from "./pipeline/configFiles";
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
 // here, before any resource is registered, so nothing is deployed.
 const config = loadStackConfig();
+// The staging bot picks each deploy's cycle (bot/deployer.ts); by hand, the stack's own applies.
+const botCycle = process.env.KCI_BOT_CYCLE;
+if (botCycle === "full" || botCycle === "partial") config.procedure.cycle = botCycle;
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {

@@ -62,7 +62,8 @@ export interface PolicyState {
   lastFullStart: number | null;
   lastEnd: number | null;
   lastCheck: number | null;
-  scheduled: { at: number; reason: string; changes: Change[] } | null;
+  /** `settle`: after a webhook; `cooldown`: after the last completion. */
+  scheduled: { at: number; wait: "settle" | "cooldown"; reason: string; changes: Change[] } | null;
   running: Deploy | null;
   /** Changes that arrived when the running deploy could not restart. */
   waiting: Change[];
@@ -204,7 +205,10 @@ function onChange(state: PolicyState, change: Change, now: number, timing: Timin
     ? `${describe(change)} within the cool-down of the deploy completed at ${iso(state.lastEnd as number)}`
     : `${describe(change)}: settle time`;
   return {
-    state: { ...state, scheduled: { at, reason, changes: [change] } },
+    state: {
+      ...state,
+      scheduled: { at, wait: coolingDown ? "cooldown" : "settle", reason, changes: [change] },
+    },
     actions: [{ kind: "schedule", at, cycle: cycleAt(state, at, timing), reason }],
   };
 }
@@ -248,7 +252,7 @@ function onFinished(
   event: Extract<PolicyEvent, { type: "finished" }>,
   now: number,
   timing: Timing,
-) {
+): Decision {
   const { running } = state;
   if (!running || running.id !== event.id || running.attempt !== event.attempt) {
     return { state, actions: [] }; // a cancelled attempt ending after its restart
@@ -265,7 +269,7 @@ function onFinished(
   const at = now + timing.cooldownMs;
   const reason = `${state.waiting.length} change(s) waited for deploy #${running.id}: cool-down after its completion`;
   return {
-    state: { ...ended, scheduled: { at, reason, changes: state.waiting } },
+    state: { ...ended, scheduled: { at, wait: "cooldown", reason, changes: state.waiting } },
     actions: [finish, { kind: "schedule", at, cycle: cycleAt(ended, at, timing), reason } as Action],
   };
 }

@@ -78,27 +78,35 @@ export const botSchema = z
 
 export type BotConfig = z.infer<typeof botSchema>;
 
+type BotRulesInput = {
+  bot?: BotConfig;
+  staging?: { repos: { name: string }[] };
+  secrets: { webhookSecret?: string };
+};
+
 /** The bot deploys staging branches: its repositories are staging repositories; in a cluster it needs its secret. */
-export function botRules(
-  c: { bot?: BotConfig; staging?: { repos: { name: string }[] }; secrets: { webhookSecret?: string } },
-  ctx: z.RefinementCtx,
-): void {
-  if (c.bot === undefined) return;
+export function botProblems(c: BotRulesInput): { path: (string | number)[]; message: string }[] {
+  if (c.bot === undefined) return [];
   const repos = new Set(c.staging?.repos.map((r) => r.name));
-  c.bot.repositories.forEach((full, i) => {
-    if (!repos.has(full.split("/")[1])) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["bot", "repositories", i],
-        message: `${full} is not a repository of the staging section (staging.repos)`,
-      });
-    }
-  });
+  const problems = c.bot.repositories.flatMap((full, i) =>
+    repos.has(full.split("/")[1])
+      ? []
+      : [
+          {
+            path: ["bot", "repositories", i],
+            message: `${full} is not a repository of the staging section (staging.repos)`,
+          },
+        ],
+  );
   if (c.bot.deployment && c.secrets.webhookSecret === undefined) {
-    ctx.addIssue({
-      code: "custom",
+    problems.push({
       path: ["secrets", "webhookSecret"],
       message: "required: bot.deployment runs the bot, which verifies every webhook with it",
     });
   }
+  return problems;
+}
+
+export function botRules(c: BotRulesInput, ctx: z.RefinementCtx): void {
+  for (const problem of botProblems(c)) ctx.addIssue({ code: "custom", ...problem });
 }
