@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Kcibot } from "./components/bot";
 import { KernelciEnvironment } from "./components/environment";
 import { Images, thirdPartyImages } from "./components/images";
 import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
@@ -46,7 +48,10 @@ const pipelineConfigFiles =
 const { sourceDir } = config.images;
 const kernelciImages = new Images(`${config.environment}-images`, {
   config: config.images,
-  thirdParty: thirdPartyImages(config),
+  thirdParty: {
+    ...thirdPartyImages(config),
+    ...(config.bot?.deployment ? { kcibot: config.bot.deployment.image } : {}),
+  },
   sourceRevisions: stagingBranches?.heads,
   checkout:
     stagingBranches && sourceDir
@@ -68,6 +73,29 @@ const kernelci = new KernelciEnvironment(config.environment, {
   images: kernelciImages,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
+// kcibot (seed 003) runs in the cluster it deploys, where the stack's bot section asks for it.
+const botDeployment = config.bot?.deployment;
+const bot =
+  botDeployment &&
+  new Kcibot(
+    "kcibot",
+    {
+      namespace: botDeployment.namespace,
+      image: kernelciImages.refs.kcibot,
+      host: botDeployment.host,
+      tlsIssuer: config.api.tlsIssuer,
+      ingressClass: config.kubernetes.ingressClass,
+      storageSize: botDeployment.storageSize,
+      storageClass: config.kubernetes.storageClass,
+      configFile: `Pulumi.${pulumi.getStack()}.yaml`,
+      backendUrl: botDeployment.backendUrl,
+      secrets: config.secrets.apply((s) => ({
+        webhookSecret: s.webhookSecret ?? "",
+        githubToken: s.githubToken,
+      })),
+    },
+    { providers: [provider] },
+  );
 const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
 
 export const environment = config.environment;
@@ -77,6 +105,7 @@ export const callbackUrl = kernelci.callbackUrl;
 export const images = kernelci.images;
 export const services = kernelci.services;
 export const stagingHeads = stagingBranches?.heads;
+export const botUrl = bot?.url;
 export const drain = procedure.drain && {
   drainedAt: procedure.drain.drainedAt,
   forced: procedure.drain.forced,

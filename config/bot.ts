@@ -87,9 +87,10 @@ type BotRulesInput = {
 /** The bot deploys staging branches: its repositories are staging repositories; in a cluster it needs its secret. */
 export function botProblems(c: BotRulesInput): { path: (string | number)[]; message: string }[] {
   if (c.bot === undefined) return [];
-  const repos = new Set(c.staging?.repos.map((r) => r.name));
+  // Without a staging section the stack runs no bot; `kci-deploy bot` asks for one.
+  const repos = c.staging && new Set(c.staging.repos.map((r) => r.name));
   const problems = c.bot.repositories.flatMap((full, i) =>
-    repos.has(full.split("/")[1])
+    !repos || repos.has(full.split("/")[1])
       ? []
       : [
           {
