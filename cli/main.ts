@@ -1,8 +1,10 @@
+import { botCommand, botUsage } from "./bot";
 import { type CliIo, processIo, UsageError } from "./io";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
+  bot: { run: botCommand, usage: botUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { botRules, botSchema } from "./bot";
 import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
@@ -18,10 +19,12 @@ export const stackConfigSchema = z
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
     github: githubSchema.optional(),
+    bot: botSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
   .superRefine(platformRules)
+  .superRefine(botRules)
   .superRefine((c, ctx) => {
     if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined) {
       ctx.addIssue({

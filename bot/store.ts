@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import lockfile from "proper-lockfile";
+import { type BotState, initialBotState } from "./state";
+
+/**
+ * The bot's state on disk: one JSON file, replaced atomically (write a temporary file, fsync,
+ * rename, fsync the directory), so a crash leaves the old state or the new one, never half.
+ * The file is locked while a bot runs: two bots never share a state (nor run two deploys).
+ */
+export class StateStore {
+  private constructor(
+    readonly file: string,
+    private readonly release: () => Promise<void>,
+    private current: BotState,
+  ) {}
+
+  static async open(file: string): Promise<StateStore> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(path.dirname(file), { lockfilePath: `${file}.lock`, stale: 30_000 });
+    } catch (err) {
+      throw new Error(
+        `Another bot holds ${file}.lock: one bot per state file (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+    try {
+      return new StateStore(file, release, readState(file));
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  }
+
+  get state(): BotState {
+    return this.current;
+  }
+
+  save(state: BotState): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeSync(fd, JSON.stringify(state));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, this.file);
+    const dir = fs.openSync(path.dirname(this.file), "r");
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+    this.current = state;
+  }
+
+  async close(): Promise<void> {
+    await this.release().catch(() => undefined);
+  }
+}
+
+/** The state in `file`, or the initial state when there is none yet. */
+export function readState(file: string): BotState {
+  if (!fs.existsSync(file)) return initialBotState;
+  let parsed: BotState;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(
+      `The bot state ${file} is not valid JSON (${(err as Error).message}); nothing was changed. ` +
+        "Restore it from a backup or move it away to start from an empty state.",
+    );
+  }
+  if (parsed.version !== 1) {
+    throw new Error(`The bot state ${file} has version ${String(parsed.version)}; this bot reads version 1.`);
+  }
+  return parsed;
+}
