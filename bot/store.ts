@@ -7,6 +7,7 @@ import { type BotState, initialBotState } from "./state";
  * The bot's state on disk: one JSON file, replaced atomically (write a temporary file, fsync,
  * rename, fsync the directory), so a crash leaves the old state or the new one, never half.
  * The file is locked while a bot runs: two bots never share a state (nor run two deploys).
+ * A second bot waits up to 20 s for the lock, then gives up.
  */
 export class StateStore {
   private constructor(
@@ -19,7 +20,12 @@ export class StateStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(path.dirname(file), { lockfilePath: `${file}.lock`, stale: 30_000 });
+      // A killed bot's lock goes stale after 10 s (a live one refreshes it): wait that long for it.
+      release = await lockfile.lock(path.dirname(file), {
+        lockfilePath: `${file}.lock`,
+        stale: 10_000,
+        retries: { retries: 20, minTimeout: 1_000, maxTimeout: 1_000, factor: 1 },
+      });
     } catch (err) {
       throw new Error(
         `Another bot holds ${file}.lock: one bot per state file (${err instanceof Error ? err.message : String(err)})`,
