@@ -105,7 +105,9 @@ function changeOf(line: TimelineLine, index: number): Change | null {
 
 function printable(at: number, action: Action): SimulatedDecision | null {
   const time = new Date(at).toISOString();
-  const prs = (cs: Change[]) => [...new Set(cs.map((c) => `${c.repo}${c.pr === undefined ? "" : `#${c.pr}`}`))];
+  const prs = (cs: Change[]) => [
+    ...new Set(cs.map((c) => `${c.repo}${c.pr === undefined ? "" : `#${c.pr}`}`)),
+  ];
   switch (action.kind) {
     case "schedule":
       return { at: time, action: "schedule", cycle: action.cycle, reason: action.reason };

@@ -10,8 +10,8 @@ import { deployDurationsOf, timingOf } from "../bot/settings";
 import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
 import { readEngineEnv } from "../lib/engineEnv";
-import { ensureKernelFixture } from "../lib/kernel/fixture";
-import { startSimulator } from "../lib/kernelci/simulator/server";
+import { startSimulator } from "../local/kernelciSimulator/server";
+import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
 
 export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)

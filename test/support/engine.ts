@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
 import { readEngineEnv } from "../../lib/engineEnv";
-import { createLocalForge } from "../../scripts/local-forge";
+import { createLocalForge } from "../../local/forge";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 

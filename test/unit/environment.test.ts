@@ -104,7 +104,15 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
     const ingresses = names(resources, "kubernetes:networking.k8s.io/v1:Ingress");
     expect(ingresses).toEqual(
       stack === "staging"
-        ? ["api", "jenkins", "kcibot", "kernelci-backend", "kernelci-frontend", "kernelci-storage", "lava-callback"]
+        ? [
+            "api",
+            "jenkins",
+            "kcibot",
+            "kernelci-backend",
+            "kernelci-frontend",
+            "kernelci-storage",
+            "lava-callback",
+          ]
         : ["api", "kernelci-storage", "lava-callback"],
     );
   });
@@ -203,7 +211,7 @@ describe("the local environment", () => {
 });
 
 describe("the config checksum annotation", () => {
-  const fixture = path.join(__dirname, "../fixtures/kernelci-pipeline/config");
+  const fixture = path.join(__dirname, "../../local/kernelci-pipeline/config");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kci-config-"));
   afterAll(() => {
     delete process.env.KCI_PIPELINE_CONFIG_DIR;
