@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import lockfile from "proper-lockfile";
 import { type BotState, initialBotState } from "./state";
@@ -43,21 +44,22 @@ export class StateStore {
     return this.current;
   }
 
-  save(state: BotState): void {
+  /** Replaces the state on disk; asynchronous, so webhooks are answered while it is written. */
+  async save(state: BotState): Promise<void> {
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, "w");
+    const file = await fsp.open(tmp, "w");
     try {
-      fs.writeSync(fd, JSON.stringify(state));
-      fs.fsyncSync(fd);
+      await file.writeFile(JSON.stringify(state));
+      await file.sync();
     } finally {
-      fs.closeSync(fd);
+      await file.close();
     }
-    fs.renameSync(tmp, this.file);
-    const dir = fs.openSync(path.dirname(this.file), "r");
+    await fsp.rename(tmp, this.file);
+    const dir = await fsp.open(path.dirname(this.file), "r");
     try {
-      fs.fsyncSync(dir);
+      await dir.sync();
     } finally {
-      fs.closeSync(dir);
+      await dir.close();
     }
     this.current = state;
   }
