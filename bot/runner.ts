@@ -70,7 +70,7 @@ export class Runner {
       });
       if (last) {
         this.o.log.info(last, "fresh state: last deploys taken from the stack's history");
-        this.o.store.save({ ...this.state, policy: { ...policy, ...last } });
+        await this.o.store.save({ ...this.state, policy: { ...policy, ...last } });
       }
     }
     await this.dispatch({ type: "boot" });
@@ -121,7 +121,7 @@ export class Runner {
     const base = { delivery: delivery.id, event: delivery.event };
     if ("ignored" in meaning) {
       this.o.log.info({ ...base, decision: "ignore" }, meaning.ignored);
-      this.o.store.save({ ...this.state, seen });
+      await this.o.store.save({ ...this.state, seen });
       return;
     }
     await this.apply({ type: "change", change: meaning.change }, seen);
@@ -164,7 +164,7 @@ export class Runner {
         this.snapshots.delete(key);
       }
     }
-    this.o.store.save(next);
+    await this.o.store.save(next);
     for (const action of actions) this.perform(action, event, before.operation);
     this.rearm();
     for (const action of actions) await this.o.onAction?.(action, next);

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import lockfile from "proper-lockfile";
 import { type BotState, initialBotState } from "./state";
@@ -7,6 +8,7 @@ import { type BotState, initialBotState } from "./state";
  * The bot's state on disk: one JSON file, replaced atomically (write a temporary file, fsync,
  * rename, fsync the directory), so a crash leaves the old state or the new one, never half.
  * The file is locked while a bot runs: two bots never share a state (nor run two deploys).
+ * A second bot waits up to 20 s for the lock, then gives up.
  */
 export class StateStore {
   private constructor(
@@ -19,7 +21,12 @@ export class StateStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(path.dirname(file), { lockfilePath: `${file}.lock`, stale: 30_000 });
+      // A killed bot's lock goes stale after 10 s (a live one refreshes it): wait that long for it.
+      release = await lockfile.lock(path.dirname(file), {
+        lockfilePath: `${file}.lock`,
+        stale: 10_000,
+        retries: { retries: 20, minTimeout: 1_000, maxTimeout: 1_000, factor: 1 },
+      });
     } catch (err) {
       throw new Error(
         `Another bot holds ${file}.lock: one bot per state file (${err instanceof Error ? err.message : String(err)})`,
@@ -37,21 +44,22 @@ export class StateStore {
     return this.current;
   }
 
-  save(state: BotState): void {
+  /** Replaces the state on disk; asynchronous, so webhooks are answered while it is written. */
+  async save(state: BotState): Promise<void> {
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, "w");
+    const file = await fsp.open(tmp, "w");
     try {
-      fs.writeSync(fd, JSON.stringify(state));
-      fs.fsyncSync(fd);
+      await file.writeFile(JSON.stringify(state));
+      await file.sync();
     } finally {
-      fs.closeSync(fd);
+      await file.close();
     }
-    fs.renameSync(tmp, this.file);
-    const dir = fs.openSync(path.dirname(this.file), "r");
+    await fsp.rename(tmp, this.file);
+    const dir = await fsp.open(path.dirname(this.file), "r");
     try {
-      fs.fsyncSync(dir);
+      await dir.sync();
     } finally {
-      fs.closeSync(dir);
+      await dir.close();
     }
     this.current = state;
   }
