@@ -76,7 +76,11 @@ export type PolicyEvent =
   | { type: "tick" }
   | { type: "finished"; id: number; attempt: number; result: "succeeded" | "failed"; error?: string }
   | { type: "updates"; changes: Change[] }
-  | { type: "boot" };
+  | { type: "boot" }
+  /** An admin's `@kcibot deploy`: a partial deploy now, without settle or cool-down. */
+  | { type: "deploy-now"; change: Change }
+  /** An admin's `@kcibot trigger`: a full cycle now, within the full interval only with `force`. */
+  | { type: "trigger"; change: Change; force: boolean };
 
 export type Action =
   | { kind: "schedule"; at: number; cycle: Cycle; reason: string }
@@ -138,11 +142,13 @@ function start(
   trigger: Deploy["trigger"],
   why: string,
   timing: Timing,
+  forced?: Cycle,
 ): Decision {
-  const cycle = cycleAt(state, now, timing);
+  const cycle = forced ?? cycleAt(state, now, timing);
   const deploy: Deploy = { id: state.nextId, cycle, attempt: 0, startedAt: now, changes, trigger };
-  const cycleWhy =
-    cycle === "full"
+  const cycleWhy = forced
+    ? `${forced}: asked for`
+    : cycle === "full"
       ? state.lastFullStart === null
         ? "full: no full cycle yet"
         : `full: the last full cycle started ${iso(state.lastFullStart)}, more than the full interval ago`
@@ -291,6 +297,43 @@ function onBoot(state: PolicyState, now: number): Decision {
   };
 }
 
+/**
+ * Chat-ops (part 2). An admin's deploy starts a partial cycle at once, skipping settle and
+ * cool-down, and folds in whatever was scheduled; a trigger starts a full cycle at once. Both
+ * act like a change while a deploy runs: a full cycle is never interrupted.
+ */
+function onCommand(
+  state: PolicyState,
+  event: Extract<PolicyEvent, { type: "deploy-now" | "trigger" }>,
+  now: number,
+  timing: Timing,
+): Decision {
+  const who = describe(event.change);
+  if (state.running) return onChange(state, event.change, now, timing);
+  if (event.type === "trigger" && !event.force && cycleAt(state, now, timing) === "partial") {
+    return {
+      state,
+      actions: [
+        {
+          kind: "wait",
+          reason: `${who}: refused, the last full cycle started ${iso(state.lastFullStart as number)}, within the full interval (add --force)`,
+        },
+      ],
+    };
+  }
+  const changes = [...(state.scheduled?.changes ?? []), ...state.waiting, event.change];
+  const cycle: Cycle = event.type === "trigger" ? "full" : "partial";
+  return start(
+    state,
+    now,
+    changes,
+    "webhook",
+    `${who}: ${event.type === "trigger" ? "full cycle" : "deploy"} now`,
+    timing,
+    cycle,
+  );
+}
+
 export function decide(state: PolicyState, event: PolicyEvent, now: number, timing: Timing): Decision {
   switch (event.type) {
     case "change":
@@ -303,6 +346,9 @@ export function decide(state: PolicyState, event: PolicyEvent, now: number, timi
       return onFinished(state, event, now, timing);
     case "boot":
       return onBoot(state, now);
+    case "deploy-now":
+    case "trigger":
+      return onCommand(state, event, now, timing);
     default: {
       const never: never = event;
       throw new Error(`unknown policy event ${JSON.stringify(never)}`);
