@@ -9,6 +9,8 @@ import { findOwnComment } from "./report";
 export type Report =
   | { kind: "status"; repo: string; sha: string; status: CommitStatus }
   | { kind: "comment"; repo: string; pr: number; body: string }
+  /** An answer to a command: a comment of its own, posted once. */
+  | { kind: "reply"; repo: string; pr: number; id: string; body: string }
   | { kind: "label"; repo: string; pr: number; label: string; present: boolean };
 
 export interface Pending {
@@ -26,6 +28,8 @@ export function reportKey(r: Report): string {
       return `status ${r.repo}@${r.sha} ${r.status.context}`;
     case "comment":
       return `comment ${r.repo}#${r.pr}`;
+    case "reply":
+      return `reply ${r.id}`;
     case "label":
       return `label ${r.repo}#${r.pr} ${r.label}`;
   }
@@ -46,6 +50,9 @@ export async function post(report: Report, client: PullRequestClient, botLogin: 
   switch (report.kind) {
     case "status":
       return client.setStatus(report.repo, report.sha, report.status);
+    case "reply":
+      await client.createComment(report.repo, report.pr, report.body);
+      return;
     case "label":
       return report.present
         ? client.addLabel(report.repo, report.pr, report.label)

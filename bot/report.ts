@@ -1,3 +1,5 @@
+import type { Report } from "./outbox";
+
 /**
  * What the bot tells a PR's author after a deploy (seed 003: "notify user that his PR was
  * tested full/partially"): a `kernelci/staging` commit status on the head, and one comment
@@ -74,6 +76,42 @@ export function findOwnComment<
     (c) =>
       c.user?.login.toLowerCase() === botLogin.toLowerCase() && (c.body ?? "").startsWith(COMMENT_MARKER),
   );
+}
+
+/** The PRs a deploy includes that the report is about, with their heads (`owner/name`). */
+export interface IncludedPr {
+  repo: string;
+  pr: number;
+  sha: string;
+}
+
+/**
+ * The reports of one deploy step for each PR it includes: a pending status when it starts,
+ * then a success or failure status and the PR comment when it ends.
+ */
+export function deployReports(
+  step: "start" | "finish",
+  prs: readonly IncludedPr[],
+  report: Omit<PrReport, "tag"> & { tags: Record<string, string | null> },
+): Report[] {
+  return prs.flatMap((pr): Report[] => {
+    const repo = pr.repo.split("/")[1] ?? pr.repo;
+    const full: PrReport = { ...report, tag: report.tags[repo] ?? null };
+    const status: Report = {
+      kind: "status",
+      repo,
+      sha: pr.sha,
+      status: {
+        state: full.state === "pending" ? "pending" : full.state,
+        description: statusDescription(full),
+        targetUrl: full.url,
+        context: STATUS_CONTEXT,
+      },
+    };
+    return step === "start"
+      ? [status]
+      : [status, { kind: "comment", repo, pr: pr.pr, body: commentBody(full) }];
+  });
 }
 
 /** The comment on a PR found faulty: what failed and how to get back in. */

@@ -1,3 +1,5 @@
+import type { Ack } from "./acks";
+import type { Pending } from "./outbox";
 import { type Action, type Change, type Cycle, initialPolicyState, type PolicyState } from "./policy";
 import type { Snapshot } from "./updates";
 
@@ -36,6 +38,10 @@ export interface BotState {
   /** The forge as the last successful deploy found it: the baseline of the periodic check. */
   deployed: Snapshot | null;
   operation: Operation | null;
+  /** Maintainers' acks still alive (part 2). */
+  acks: Ack[];
+  /** Reports owed to GitHub, posted as soon as it answers (part 2). */
+  outbox: Pending[];
 }
 
 export const initialBotState: BotState = {
@@ -45,6 +51,8 @@ export const initialBotState: BotState = {
   history: [],
   deployed: null,
   operation: null,
+  acks: [],
+  outbox: [],
 };
 
 /** `seen` with `id` added, forgetting the oldest beyond `limit`. */

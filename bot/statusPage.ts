@@ -48,6 +48,22 @@ export function nextStart(
   };
 }
 
+/** The state, the next start and its reason, in one line (`@kcibot status`). */
+export function statusLine(state: BotState, timing: Timing, now: number): string {
+  const next = nextStart(state, timing, now);
+  const running = state.policy.running;
+  const doing = running ? `deploying #${running.id} (${running.cycle})` : statusOf(state);
+  return next
+    ? `kcibot is ${doing}; next start ${next.at} (${next.cycle}): ${next.reason}.`
+    : `kcibot is ${doing}.`;
+}
+
+/** When the next full cycle may start (rule 1), for PRs tested only partially. */
+export function nextFullAt(state: BotState, timing: Timing): string | undefined {
+  const last = state.policy.lastFullStart;
+  return last === null ? undefined : iso(last + timing.fullIntervalMs);
+}
+
 function row(r: DeployRecord, now: number) {
   return {
     ...r,

@@ -16,8 +16,8 @@ import { type CliIo, UsageError } from "./io";
 
 export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)
        kci-deploy bot simulate --events <file.jsonl> [--config <file>]
-       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping --repo <owner/name>
-         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main]
+       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping|issue_comment --repo <owner/name>
+         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main] [--body '@kcibot deploy']
 
 Runs kcibot: it deploys the stack of the file's kernelci:bot section on GitHub webhooks, paced by
 seed 003's policy, and serves its status page, /healthz and /metrics. --stack <name> reads
@@ -64,11 +64,12 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: { type: "string" },
     author: { type: "string" },
     base: { type: "string" },
+    body: { type: "string" },
   });
   const secret = io.env.KCI_BOT_WEBHOOK_SECRET;
   if (!secret) throw new UsageError("set KCI_BOT_WEBHOOK_SECRET to the bot's webhook secret");
-  if (!o.url || !o.repo || !["pull_request", "push", "ping"].includes(o.event ?? "")) {
-    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping");
+  if (!o.url || !o.repo || !["pull_request", "push", "ping", "issue_comment"].includes(o.event ?? "")) {
+    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping|issue_comment");
   }
   const event: TestEvent = {
     event: o.event as TestEvent["event"],
@@ -78,6 +79,7 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: o.sha,
     author: o.author,
     base: o.base,
+    body: o.body,
   };
   const answer = await postDelivery(o.url, await signedDelivery(secret, event.event, testPayload(event)));
   io.stdout(`${answer.status} ${answer.body}`);

@@ -22,6 +22,8 @@ export interface CommitStatus {
  * labels and the commit status of its head. `repo` is the repository's name in the owner.
  */
 export interface PullRequestClient {
+  /** Who opened the PR, the owner of its head repository, and its head commit. */
+  pull(repo: string, pr: number): Promise<{ author: string; headOwner: string | null; head: string }>;
   /** Every changed file's path, all pages; `truncated` when the forge stops listing (GitHub: 3,000). */
   changedFiles(repo: string, pr: number): Promise<{ files: string[]; truncated: boolean }>;
   comments(repo: string, pr: number): Promise<PrComment[]>;
@@ -71,6 +73,10 @@ export function githubPullRequests(options: GithubPullRequestOptions): PullReque
     request.request = { ...request.request, signal: AbortSignal.timeout(timeoutMs) };
   });
   return {
+    async pull(repo, pr) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr });
+      return { author: data.user.login, headOwner: data.head.repo?.owner.login ?? null, head: data.head.sha };
+    },
     async changedFiles(repo, pr) {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner,

@@ -43,6 +43,8 @@ export async function startTestBot(
   /** Raw `kernelci:bot` keys, defaulted by the schema. */
   overrides: Record<string, unknown> = {},
   deployer = new FakeDeployer(),
+  /** Raw `kernelci:staging` keys over the harness's. */
+  stagingOverrides: Record<string, unknown> = {},
 ): Promise<{
   service: BotService;
   deployer: FakeDeployer;
@@ -63,6 +65,7 @@ export async function startTestBot(
     forge: { kind: "local", root: dir },
     repos: repositories.map((r) => ({ name: r.split("/")[1] })),
     trusted: ["nuclearcat", "padovan"],
+    ...stagingOverrides,
   });
   const logs: string[] = [];
   const stream = new PassThrough();

@@ -123,6 +123,14 @@ function routes(
     ],
     [
       "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/,
+      ([, o, r, n]) => {
+        const pull = pulls.get(`${o}/${r}`)?.find((p) => p.number === Number(n));
+        return pull ? { status: 200, body: pull } : notFound;
+      },
+    ],
+    [
+      "GET",
       /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/,
       ([, o, r, n]) =>
         // GitHub lists at most 3,000 files of a PR.
