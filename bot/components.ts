@@ -87,3 +87,36 @@ export function componentsOf(
   if (reasons.length > 0) return { components: [...COMPONENTS], reasons };
   return { components: COMPONENTS.filter((c) => found.has(c)), reasons };
 }
+
+/**
+ * The component a failed deploy points at, read from the engine's error (the resource or file
+ * it names); null when it names none or the pipe cleaner judged the whole cycle.
+ */
+export function failingComponent(error: string): Component | null {
+  if (/pipe.?cleaner|regression/i.test(error)) return null;
+  const patterns: [Component, RegExp][] = [
+    ["pipeline-config", /pipeline-config|config\/[\w/.-]+\.ya?ml/i],
+    ["toolchains", /toolchain|\b(gcc|clang)-\d+/i],
+    ["api", /kernelci-api|\bapi\b/i],
+    ["pipeline", /pipeline|scheduler|trigger|tarball|lava-callback|monitor/i],
+  ];
+  return patterns.find(([, re]) => re.test(error))?.[0] ?? null;
+}
+
+/**
+ * The PRs of a failed deploy that may have caused it: those touching the failing component (a
+ * PR whose files match no rule touches everything); with no component named, all of them.
+ */
+export function suspectsOf(
+  prs: readonly (ChangedFiles & { key: string })[],
+  failing: Component | null,
+  rules: readonly ComponentRule[],
+): { suspects: string[]; innocent: string[] } {
+  const suspects: string[] = [];
+  const innocent: string[] = [];
+  for (const pr of prs) {
+    const touched = componentsOf([pr], rules).components;
+    (failing === null || touched.includes(failing) ? suspects : innocent).push(pr.key);
+  }
+  return { suspects, innocent };
+}

@@ -46,7 +46,9 @@ export interface Deploy {
   startedAt: number;
   /** The changes it was started (or restarted) for. */
   changes: Change[];
-  trigger: "webhook" | "check";
+  trigger: "webhook" | "check" | "bisect";
+  /** A bisection step (part 2): the only PRs (`owner/name#N`) it deploys. Never interrupted. */
+  include?: string[];
 }
 
 export interface Timing {
@@ -69,6 +71,8 @@ export interface PolicyState {
   waiting: Change[];
   /** A check was asked for and its answer (`updates`) has not come yet. */
   checking: boolean;
+  /** A bisection runs (part 2): its steps follow one another; nothing else starts meanwhile. */
+  bisecting?: boolean;
 }
 
 export type PolicyEvent =
@@ -80,7 +84,11 @@ export type PolicyEvent =
   /** An admin's `@kcibot deploy`: a partial deploy now, without settle or cool-down. */
   | { type: "deploy-now"; change: Change }
   /** An admin's `@kcibot trigger`: a full cycle now, within the full interval only with `force`. */
-  | { type: "trigger"; change: Change; force: boolean };
+  | { type: "trigger"; change: Change; force: boolean }
+  /** The next step of a bisection after a failed deploy: a partial deploy without `hold`. */
+  | { type: "bisect"; include: string[]; reason: string }
+  /** The bisection is over: scheduled deploys and checks go on. */
+  | { type: "bisect-end"; reason: string };
 
 export type Action =
   | { kind: "schedule"; at: number; cycle: Cycle; reason: string }
@@ -130,7 +138,7 @@ export function nextCheckAt(state: PolicyState, timing: Timing): number | null {
 
 /** When the runner must send the next `tick`, or null when only an event can move things on. */
 export function nextWakeup(state: PolicyState, timing: Timing): number | null {
-  if (state.running) return null;
+  if (state.running || state.bisecting) return null;
   if (state.scheduled) return state.scheduled.at;
   return nextCheckAt(state, timing);
 }
@@ -170,7 +178,7 @@ function start(
 function onChange(state: PolicyState, change: Change, now: number, timing: Timing): Decision {
   const { running, scheduled } = state;
   if (running) {
-    if (running.cycle === "partial" && running.attempt === 0) {
+    if (running.cycle === "partial" && running.attempt === 0 && running.include === undefined) {
       const deploy: Deploy = {
         ...running,
         attempt: 1,
@@ -220,7 +228,7 @@ function onChange(state: PolicyState, change: Change, now: number, timing: Timin
 }
 
 function onTick(state: PolicyState, now: number, timing: Timing): Decision {
-  if (state.running) return { state, actions: [] };
+  if (state.running || state.bisecting) return { state, actions: [] };
   if (state.scheduled && now >= state.scheduled.at) {
     return start(state, now, state.scheduled.changes, "webhook", state.scheduled.reason, timing);
   }
@@ -334,6 +342,39 @@ function onCommand(
   );
 }
 
+/**
+ * A bisection step starts at once after the deploy that failed (or the previous step): nothing
+ * else can run in between, and what was scheduled or waiting stays so for after the bisection.
+ */
+function onBisect(
+  state: PolicyState,
+  event: Extract<PolicyEvent, { type: "bisect" }>,
+  now: number,
+): Decision {
+  if (state.running)
+    return {
+      state,
+      actions: [{ kind: "wait", reason: `bisection step not started: deploy #${state.running.id} runs` }],
+    };
+  const deploy: Deploy = {
+    id: state.nextId,
+    cycle: "partial",
+    attempt: 0,
+    startedAt: now,
+    changes: [],
+    trigger: "bisect",
+    include: event.include,
+  };
+  return {
+    state: { ...state, nextId: state.nextId + 1, lastStart: now, running: deploy, bisecting: true },
+    actions: [{ kind: "start", deploy, reason: event.reason }],
+  };
+}
+
+function onBisectEnd(state: PolicyState, reason: string): Decision {
+  return { state: { ...state, bisecting: false }, actions: [{ kind: "wait", reason }] };
+}
+
 export function decide(state: PolicyState, event: PolicyEvent, now: number, timing: Timing): Decision {
   switch (event.type) {
     case "change":
@@ -349,6 +390,10 @@ export function decide(state: PolicyState, event: PolicyEvent, now: number, timi
     case "deploy-now":
     case "trigger":
       return onCommand(state, event, now, timing);
+    case "bisect":
+      return onBisect(state, event, now);
+    case "bisect-end":
+      return onBisectEnd(state, event.reason);
     default: {
       const never: never = event;
       throw new Error(`unknown policy event ${JSON.stringify(never)}`);

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PullRequestClient } from "../lib/forge/pullRequests";
+import type { BotFile } from "../lib/staging/botFile";
 import type { Ack } from "./acks";
 import { type ChatOpsContext, type CommentOutcome, onComment, onPush } from "./commands";
-import { type ComponentRule, componentsOf } from "./components";
+import { type ComponentRule, componentsOf, failingComponent, suspectsOf } from "./components";
 import type { PrComment } from "./events";
 import { flush, type Pending, type Report } from "./outbox";
 import type { Action, Change } from "./policy";
@@ -24,15 +25,18 @@ export interface PullRequestSide {
   /** The reports a policy action leads to; `outputs` are the stack's after a finished deploy. */
   reportsFor(action: Action, outputs: Record<string, unknown> | undefined): Promise<Report[]>;
   flush(outbox: readonly Pending[], now: number): Promise<Pending[]>;
-  /** Writes the acks where the staging-branch engine reads them (staging.acksFile). */
-  writeAcks(acks: Ack[]): void;
+  /** The PRs of a failed deploy that may have caused it, and the others (they read GitHub). */
+  suspects(heads: Record<string, string>, error: string): Promise<{ suspects: string[]; innocent: string[] }>;
+  skipLabel: string;
+  /** Writes the acks and the held PRs where the staging-branch engine reads them (staging.botFile). */
+  writeBotFile(content: BotFile): void;
 }
 
 export interface PullRequestSideOptions extends Omit<ChatOpsContext, "status"> {
   client: PullRequestClient;
   botLogin: string;
   rules: ComponentRule[];
-  acksFile: string | undefined;
+  botFile: string | undefined;
   /** The status page's URL, for links from PRs. */
   publicUrl: string;
   status: (state: BotState) => string;
@@ -98,12 +102,22 @@ export function createPullRequestSide(o: PullRequestSideOptions): PullRequestSid
       });
     },
     flush: (outbox, now) => flush(outbox, o.client, o.botLogin, now),
-    writeAcks(acks) {
-      if (!o.acksFile) return;
-      fs.mkdirSync(path.dirname(o.acksFile), { recursive: true });
-      const tmp = `${o.acksFile}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, `${JSON.stringify(acks, null, 2)}\n`);
-      fs.renameSync(tmp, o.acksFile);
+    skipLabel: o.skipLabel,
+    async suspects(heads, error) {
+      const prs = await Promise.all(
+        Object.entries(heads).map(async ([key, sha]) => {
+          const [repo, n] = key.split("#");
+          return { key, ...(await changedFiles({ repo, pr: Number(n), sha })) };
+        }),
+      );
+      return suspectsOf(prs, failingComponent(error), o.rules);
+    },
+    writeBotFile(content) {
+      if (!o.botFile) return;
+      fs.mkdirSync(path.dirname(o.botFile), { recursive: true });
+      const tmp = `${o.botFile}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`);
+      fs.renameSync(tmp, o.botFile);
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { advance, type BisectionHost, bisectionFor, headsOf, releaseOnPush, stepFinished } from "./bisector";
 import { DeployCancelled, type Deployer, type Progress } from "./deployer";
 import { type Delivery, headMoved, meaningOf, type PrComment, type Relevance } from "./events";
 import type { Logger } from "./log";
@@ -132,7 +133,10 @@ export class Runner {
     const moved = headMoved(delivery);
     if (moved && this.o.pullRequests) {
       const { acks, reports } = this.o.pullRequests.onPush(moved, this.state, delivery.id);
-      await this.keep(acks, reports);
+      const released = releaseOnPush(this.state, moved, this.o.pullRequests.skipLabel);
+      if (released) await this.o.store.save({ ...this.state, excluded: released.excluded });
+      await this.keep(acks, [...reports, ...(released?.reports ?? [])]);
+      if (released) this.syncBotFile(this.botFileStep());
     }
     if ("comment" in meaning) {
       await this.o.store.save({ ...this.state, seen });
@@ -176,12 +180,69 @@ export class Runner {
     }
   }
 
+  /** What a bisection needs of the runner (bot/bisector.ts). */
+  private get host(): BisectionHost {
+    return {
+      state: () => this.state,
+      save: (state) => this.o.store.save(state),
+      apply: (event) => this.apply(event),
+      keep: (acks, reports) => this.keep(acks, reports),
+      syncBotFile: (step) => this.syncBotFile(step),
+      warn: (message) => this.o.log.warn({ decision: "bisection" }, message),
+      skipLabel: this.o.pullRequests?.skipLabel ?? "",
+    };
+  }
+
+  /** The bisection step the running deploy is, if it is one. */
+  private botFileStep(): { include: string[]; reason: string } | null {
+    const running = this.state.policy.running;
+    return running?.include
+      ? { include: running.include, reason: `bisection step of deploy #${running.id}` }
+      : null;
+  }
+
+  /** The bot's file for the staging engine: acks, excluded PRs, and the bisection step running. */
+  private syncBotFile(step: { include: string[]; reason: string } | null): void {
+    const { acks, excluded } = this.state;
+    const held = excluded.map((e) => ({
+      repo: e.pr.split("#")[0],
+      pr: Number(e.pr.split("#")[1]),
+      reason: e.reason,
+    }));
+    this.o.pullRequests?.writeBotFile({ acks, held, step });
+  }
+
+  /** After a deploy: a failure starts a bisection (part 2); a bisection step moves it on. */
+  private async afterFinish(
+    action: Extract<Action, { kind: "finish" }>,
+    snapshot: Snapshot | undefined,
+  ): Promise<void> {
+    const side = this.o.pullRequests;
+    if (!side) return;
+    const ok = action.result === "succeeded";
+    if (action.deploy.trigger === "bisect") {
+      await this.enqueue(() => stepFinished(this.host, ok));
+      return;
+    }
+    if (ok || !snapshot || this.state.bisection) return;
+    const heads = headsOf(snapshot);
+    if (Object.keys(heads).length === 0) return;
+    const split = await side.suspects(heads, action.error ?? "").catch((err) => {
+      this.o.log.warn({ err: String(err) }, "could not read the PRs' files: every PR is a suspect");
+      return { suspects: Object.keys(heads), innocent: [] };
+    });
+    await this.enqueue(() =>
+      advance(this.host, bisectionFor(action.deploy.id, action.error ?? "", heads, split)),
+    );
+  }
+
   /** Saves new acks (and writes them where the staging engine reads them) and queues reports. */
   private async keep(acks: BotState["acks"], reports: Report[]): Promise<void> {
-    if (acks !== this.state.acks) this.o.pullRequests?.writeAcks(acks);
+    const changed = acks !== this.state.acks;
     const now = this.now();
     const outbox = reports.reduce((box, r) => enqueue(box, r, now), this.state.outbox);
     await this.o.store.save({ ...this.state, acks, outbox });
+    if (changed) this.syncBotFile(this.botFileStep());
     if (reports.length > 0) void this.flushOutbox();
   }
 
@@ -260,9 +321,10 @@ export class Runner {
       } else if (action.kind === "finish") {
         next.operation = null;
         const key = `${action.deploy.id}/${action.deploy.attempt}`;
-        if (action.result === "succeeded" && this.snapshots.has(key))
-          next.deployed = this.snapshots.get(key) ?? null;
+        const snapshot = this.snapshots.get(key);
+        if (action.result === "succeeded" && snapshot) next.deployed = snapshot;
         this.snapshots.delete(key);
+        void this.afterFinish(action, snapshot);
       }
     }
     await this.o.store.save(next);

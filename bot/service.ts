@@ -75,7 +75,7 @@ function pullRequestSide(o: BotServiceOptions, store: StateStore, timing: Timing
     botLogin: settings.login,
     skipLabel: staging.skipLabel,
     rules: settings.componentRules ?? DEFAULT_RULES,
-    acksFile: staging.acksFile ? path.resolve(o.cwd, staging.acksFile) : undefined,
+    botFile: staging.botFile ? path.resolve(o.cwd, staging.botFile) : undefined,
     publicUrl: bot.publicUrl ?? `http://${bot.listen.host}:${bot.listen.port}`,
     roles: {
       admins: { team: settings.adminsTeam, list: settings.admins },

@@ -1,6 +1,14 @@
 import type { Ack } from "./acks";
+import type { Bisection } from "./bisect";
 import type { Pending } from "./outbox";
-import { type Action, type Change, type Cycle, initialPolicyState, type PolicyState } from "./policy";
+import {
+  type Action,
+  type Change,
+  type Cycle,
+  type Deploy,
+  initialPolicyState,
+  type PolicyState,
+} from "./policy";
 import type { Snapshot } from "./updates";
 
 /** One attempt of a deploy, as the status page and the metrics show it. */
@@ -8,7 +16,9 @@ export interface DeployRecord {
   id: number;
   attempt: number;
   cycle: Cycle;
-  trigger: "webhook" | "check";
+  trigger: Deploy["trigger"];
+  /** A bisection step's PRs. */
+  include?: string[];
   startedAt: number;
   endedAt: number | null;
   /** `restarted`: cancelled for a restart; `interrupted`: the bot stopped during it. */
@@ -42,6 +52,10 @@ export interface BotState {
   acks: Ack[];
   /** Reports owed to GitHub, posted as soon as it answers (part 2). */
   outbox: Pending[];
+  /** PRs found faulty: held out of every deploy until their author pushes again (part 2). */
+  excluded: { pr: string; sha: string; reason: string }[];
+  /** The search for the PR that broke deploy `failed` (part 2). */
+  bisection: (Bisection & { failed: number; error: string; heads: Record<string, string> }) | null;
 }
 
 export const initialBotState: BotState = {
@@ -53,6 +67,8 @@ export const initialBotState: BotState = {
   operation: null,
   acks: [],
   outbox: [],
+  excluded: [],
+  bisection: null,
 };
 
 /** `seen` with `id` added, forgetting the oldest beyond `limit`. */
@@ -91,6 +107,7 @@ export function record(
           endedAt: null,
           result: "running",
           changes: d.changes,
+          ...(d.include ? { include: d.include } : {}),
           log: logName(d.id, d.attempt),
         },
       ];

@@ -1,7 +1,15 @@
 import type { PullRequest } from "../forge/types";
 
 /** Why a PR stays out of the staging branch; every skipped PR has exactly one. */
-export type SkipReason = "head-missing" | "untrusted" | "skip-list" | "label" | "base" | "draft" | "stale";
+export type SkipReason =
+  | "head-missing"
+  | "untrusted"
+  | "skip-list"
+  | "label"
+  | "base"
+  | "draft"
+  | "stale"
+  | "held";
 
 /** The settings of one repository's staging branch that decide which PRs enter it. */
 export interface EligibilityPolicy {
@@ -17,6 +25,10 @@ export interface EligibilityPolicy {
   staleDays?: number;
   /** Maintainers' acks ("@kcibot deploy"): each admits an untrusted PR at exactly that head. */
   acks?: readonly PullAck[];
+  /** PRs the bot holds out (found faulty until their next push), with why. */
+  held?: readonly { number: number; reason: string }[];
+  /** A bisection step of the bot: only these PRs enter. */
+  step?: { only: readonly number[]; reason: string };
 }
 
 export interface PullAck {
@@ -117,6 +129,9 @@ export function skipReason(pull: PullRequest, policy: EligibilityPolicy, now: Da
     return skip("base", `based on ${pull.base}, not ${policy.main}, and no staging:${policy.main} label`);
   }
   if (policy.skipDrafts && pull.draft) return skip("draft", "draft PR");
+  const held = policy.held?.find((h) => h.number === pull.number);
+  if (held) return skip("held", held.reason);
+  if (policy.step && !policy.step.only.includes(pull.number)) return skip("held", policy.step.reason);
   if (policy.staleDays !== undefined) {
     const idleDays = (now.getTime() - Date.parse(pull.updatedAt)) / DAY_MS;
     if (idleDays > policy.staleDays) {

@@ -5,7 +5,7 @@ import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
 import { changedKeys, type DiffKeys } from "../inputs";
-import { readAcks } from "./acks";
+import { readBotFile } from "./botFile";
 import {
   type Classification,
   classifyPulls,
@@ -25,8 +25,8 @@ export interface StagingBranchSettings extends EligibilityPolicy {
   tagLimit: number;
   /** A team of the forge whose members are trusted; `trusted` stands in while it does not exist. */
   trustedTeam?: string;
-  /** The bot's acks file: untrusted PRs a maintainer admitted at a given head. */
-  acksFile?: string;
+  /** The bot's file: untrusted PRs a maintainer admitted at a given head, PRs held out. */
+  botFile?: string;
 }
 
 /**
@@ -70,7 +70,7 @@ export function stagingSettings(
     tagPrefix: config.tagPrefix,
     tagLimit: config.tagLimit,
     ...(config.trustedTeam ? { trustedTeam: config.trustedTeam } : {}),
-    ...(config.acksFile ? { acksFile: path.resolve(projectRoot, config.acksFile) } : {}),
+    ...(config.botFile ? { botFile: path.resolve(projectRoot, config.botFile) } : {}),
   };
 }
 
@@ -94,8 +94,8 @@ export async function planStagingBranch(
         "Check the repository's `main` setting in the staging configuration.",
     );
   }
-  const acks = readAcks(settings.acksFile, settings.repo);
-  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins, acks }, now);
+  const bot = readBotFile(settings.botFile, settings.repo);
+  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins, ...bot }, now);
   return {
     classification,
     plan: {

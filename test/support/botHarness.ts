@@ -45,6 +45,8 @@ export async function startTestBot(
   deployer = new FakeDeployer(),
   /** Raw `kernelci:staging` keys over the harness's. */
   stagingOverrides: Record<string, unknown> = {},
+  /** What the forge holds: the PRs a deploy includes. */
+  snapshot: Snapshot = {},
 ): Promise<{
   service: BotService;
   deployer: FakeDeployer;
@@ -70,7 +72,6 @@ export async function startTestBot(
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on("data", (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean)));
-  const snapshot: Snapshot = {};
   const service = await startBotService({
     bot,
     staging,

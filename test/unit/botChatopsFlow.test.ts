@@ -39,8 +39,8 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
   it("answers roles, binds a maintainer's ack to the head, expires it on push, deploys for an admin, reports on the PR", async () => {
     const deployer = new FakeDeployer();
     const pullRequests = { apiUrl: github.url, admins: ["padovan"], maintainers: ["broonie"] };
-    const bot = await startTestBot({ durations, pullRequests }, deployer, { acksFile: "acks.json" });
-    const acksFile = path.join(bot.dir, "acks.json");
+    const bot = await startTestBot({ durations, pullRequests }, deployer, { botFile: "bot.json" });
+    const botFile = path.join(bot.dir, "bot.json");
     const deliver = async (id: string, e: Omit<TestEvent, "repo">) =>
       postDelivery(
         bot.service.url,
@@ -55,9 +55,9 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
       expect(replies()[0]).toBe("Only maintainers and admins may ask for `deploy`.");
 
       await comment("c2", "broonie", "Looks fine.\n@kcibot deploy");
-      await until("the ack", () => replies().length === 2 && fs.existsSync(acksFile));
+      await until("the ack", () => replies().length === 2 && fs.existsSync(botFile));
       expect(replies()[1]).toContain(`Admitted at ${head1.slice(0, 12)}`);
-      expect(JSON.parse(fs.readFileSync(acksFile, "utf8"))).toEqual([
+      expect(JSON.parse(fs.readFileSync(botFile, "utf8")).acks).toEqual([
         { repo: "kernelci/kernelci-api", pr: 7, sha: head1, by: "broonie", at: expect.any(Number) },
       ]);
 
@@ -74,7 +74,7 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
         author: "newcomer",
       });
       await until("the expiry", () => replies().some((b) => b.includes("needs a new `@kcibot deploy`")));
-      expect(JSON.parse(fs.readFileSync(acksFile, "utf8"))).toEqual([]);
+      expect(JSON.parse(fs.readFileSync(botFile, "utf8")).acks).toEqual([]);
 
       await comment("c3", "broonie", "@kcibot deploy", "edited");
       await comment("c4", "padovan", "> @kcibot trigger\n@kcibot skip");

@@ -1,4 +1,11 @@
-import { COMPONENTS, componentsOf, componentsOfFile, DEFAULT_RULES } from "../../bot/components";
+import {
+  COMPONENTS,
+  componentsOf,
+  componentsOfFile,
+  DEFAULT_RULES,
+  failingComponent,
+  suspectsOf,
+} from "../../bot/components";
 
 describe("what a PR's files redeploy (bot/components.ts)", () => {
   const pr = (repo: string, files: string[], truncated = false) => ({ repo, pr: 1, files, truncated });
@@ -50,5 +57,35 @@ describe("what a PR's files redeploy (bot/components.ts)", () => {
   it("several PRs redeploy the union of what each touches", () => {
     const prs = [pr("kernelci-pipeline", ["config/jobs.yaml"]), pr("kernelci-api", ["api/db.py"])];
     expect(componentsOf(prs, DEFAULT_RULES).components).toEqual(["api", "pipeline-config"]);
+  });
+});
+
+describe("narrowing the suspects of a failed deploy (bot/components.ts)", () => {
+  const pr = (key: string, repo: string, files: string[]) => ({ key, repo, pr: 1, files, truncated: false });
+  const prs = [
+    pr("kernelci/kernelci-pipeline#1", "kernelci-pipeline", ["config/jobs.yaml"]),
+    pr("kernelci/kernelci-api#2", "kernelci-api", ["api/main.py"]),
+    pr("kernelci/kernelci-pipeline#3", "kernelci-pipeline", ["Makefile"]),
+  ];
+
+  it("reads the failing component from the engine's error", () => {
+    expect(failingComponent("kubernetes:core/v1:ConfigMap (pipeline-config): invalid")).toBe(
+      "pipeline-config",
+    );
+    expect(failingComponent("reading kernelci-pipeline/config/jobs.yaml: bad indentation")).toBe(
+      "pipeline-config",
+    );
+    expect(failingComponent("Deployment kernelci-api/api did not become available")).toBe("api");
+    expect(failingComponent("Deployment scheduler-k8s: CrashLoopBackOff")).toBe("pipeline");
+    expect(failingComponent("pipe cleaner: regression in kbuild")).toBeNull();
+    expect(failingComponent("something else")).toBeNull();
+  });
+
+  it("suspects the PRs touching it (and those touching everything); the rest stay in", () => {
+    expect(suspectsOf(prs, "pipeline-config", DEFAULT_RULES)).toEqual({
+      suspects: ["kernelci/kernelci-pipeline#1", "kernelci/kernelci-pipeline#3"],
+      innocent: ["kernelci/kernelci-api#2"],
+    });
+    expect(suspectsOf(prs, null, DEFAULT_RULES).suspects).toHaveLength(3);
   });
 });
