@@ -1,4 +1,5 @@
 import Mustache from "mustache";
+import { describeBisection } from "./bisect";
 import type { Progress } from "./deployer";
 import { type Cycle, cycleAt, nextCheckAt, type Timing } from "./policy";
 import { type BotState, type DeployRecord, logName } from "./state";
@@ -103,6 +104,11 @@ export function renderStatusPage(args: {
     next: nextStart(state, args.timing, now),
     lastFull: state.policy.lastFullStart === null ? "none yet" : iso(state.policy.lastFullStart),
     waiting: state.policy.waiting.length,
+    bisection: state.bisection && {
+      failed: state.bisection.failed,
+      step: describeBisection(state.bisection),
+    },
+    excluded: state.excluded,
     hasHistory: history.length > 0,
     history,
   });

@@ -1,4 +1,5 @@
 import { type Change, decide, initialPolicyState, type PolicyState, type Timing } from "../../bot/policy";
+import { parseTimeline, simulate } from "../../bot/simulate";
 
 // Chat-ops through the pure policy (part 2): an admin's deploy and trigger.
 const MIN = 60_000;
@@ -90,5 +91,51 @@ describe("chat-ops in the deploy policy (bot/policy.ts)", () => {
       decide(due, { type: "trigger", change: change("trigger"), force: false }, T0, timing).state.running
         ?.cycle,
     ).toBe("full");
+  });
+});
+
+describe("bot simulate with comments and a failed deploy to bisect (bot/simulate.ts)", () => {
+  it("prints the bisection's deploys and the exclusion, then acts on an admin's comment", () => {
+    const prs = Array.from({ length: 8 }, (_, i) => `kernelci/kernelci-pipeline#${i + 1}`);
+    const text = [
+      { at: "2026-11-28T10:00:00Z", type: "webhook", event: "push", repo: "kernelci/kernelci-core" },
+      { at: "2026-11-28T10:30:00Z", type: "deploy-failed", error: "x", prs, faulty: [prs[5]] },
+      {
+        at: "2026-11-28T20:00:00Z",
+        type: "comment",
+        repo: "kernelci/kernelci-api",
+        pr: 4,
+        role: "admin",
+        body: "@kcibot deploy",
+      },
+      {
+        at: "2026-11-28T20:01:00Z",
+        type: "comment",
+        repo: "kernelci/kernelci-api",
+        pr: 4,
+        role: "other",
+        body: "@kcibot trigger",
+      },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join("\n");
+    const { decisions } = simulate(parseTimeline(text, "t.jsonl"), timing, {
+      partial: 20 * MIN,
+      full: 180 * MIN,
+    });
+    const bisectStarts = decisions.filter(
+      (d) => d.action === "start" && d.reason.startsWith("bisecting deploy #1"),
+    );
+    expect(bisectStarts.length).toBeLessThanOrEqual(4);
+    expect(bisectStarts.at(-1)?.prs).not.toContain(prs[5]);
+    expect(decisions.filter((d) => d.action === "exclude").map((d) => d.reason)).toEqual([
+      `${prs[5]} found faulty: deploy #1 failed`,
+    ]);
+    const last = decisions.filter((d) => d.action === "start").at(-1);
+    expect(last).toMatchObject({
+      at: "2026-11-28T20:00:00.000Z",
+      cycle: "partial",
+      prs: ["kernelci/kernelci-api#4"],
+    });
   });
 });
