@@ -169,7 +169,7 @@ export class PulumiDeployer implements Deployer {
     const isFull = (u: (typeof updates)[number]) =>
       u.message?.startsWith(messagePrefix)
         ? u.message.includes("(full")
-        : !JSON.stringify(u.config?.["kernelci:procedure"]?.value ?? "").includes('"cycle":"partial"');
+        : !/"cycle"\s*:\s*"partial"/.test(String(u.config?.["kernelci:procedure"]?.value ?? ""));
     const full = updates.find(isFull);
     return {
       lastStart: new Date(updates[0].startTime).getTime(),

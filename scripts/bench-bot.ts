@@ -88,7 +88,14 @@ async function serve(): Promise<void> {
     if (m.ask === "report") {
       await service.runner.dispatch({ type: "tick" });
       const state = service.runner.state;
+      // The bot's own view: the smallest histogram bucket holding 99 % of the deliveries.
+      const buckets = (await service.metrics.webhookSeconds.get()).values.filter((v) =>
+        v.metricName?.endsWith("_bucket"),
+      );
+      const total = buckets.find((b) => b.labels.le === "+Inf")?.value ?? 0;
+      const p99Bucket = buckets.find((b) => b.value >= 0.99 * total)?.labels.le;
       send({
+        p99Bucket,
         rss: memory(),
         state: JSON.stringify([state.seen, state.policy, state.history]),
         started: new Set(deployer.requests.map((r) => r.deploy.id)).size,
@@ -102,7 +109,14 @@ async function serve(): Promise<void> {
   send({ url: service.url });
 }
 
-type Reply = { url?: string; rss?: number; state?: string; started?: number; restarts?: number };
+type Reply = {
+  url?: string;
+  rss?: number;
+  state?: string;
+  started?: number;
+  restarts?: number;
+  p99Bucket?: string | number;
+};
 
 async function main(): Promise<void> {
   const child = fork(__filename, ["--serve"], {
@@ -169,6 +183,7 @@ async function main(): Promise<void> {
     ],
     ["ack latency p50", `${percentile(sorted, 50).toFixed(2)} ms`, "-"],
     ["ack latency p99", `${percentile(sorted, 99).toFixed(2)} ms`, "< 20 ms"],
+    ["handling p99 inside the bot (histogram bucket)", `<= ${Number(report.p99Bucket) * 1000} ms`, "-"],
     ["deploys started", `${report.started} (restarted ${report.restarts}x)`, "<= 1"],
     ["bad deliveries that changed state", String(badChanged), "0"],
     ["bot memory growth (rss, after gc)", `${mb((report.rss ?? 0) - before).toFixed(1)} MB`, "< 50 MB"],
