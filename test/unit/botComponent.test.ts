@@ -56,6 +56,6 @@ describe("kcibot in the staging stack", () => {
       { port: 8080, targetPort: 8080 },
     ]);
     const ingress = find("kubernetes:networking.k8s.io/v1:Ingress", "kcibot");
-    expect(ingress.spec.tls).toEqual([{ hosts: ["bot.staging.kernelci.org"], secretName: "kcibot-tls" }]);
+    expect(ingress.spec.tls).toEqual([{ hosts: ["kcibot.staging.kernelci.org"], secretName: "kcibot-tls" }]);
   });
 });
