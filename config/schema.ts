@@ -2,6 +2,7 @@ import { z } from "zod";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
+import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
@@ -16,6 +17,7 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
+    release: releaseSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
@@ -26,6 +28,13 @@ export const stackConfigSchema = z
         code: "custom",
         path: ["secrets", "githubToken"],
         message: "required: staging.forge is github (listing PRs, pushing staging branches)",
+      });
+    }
+    if (c.release?.announce && c.secrets.smtpPassword === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["secrets", "smtpPassword"],
+        message: "required: release.announce mails the change summary",
       });
     }
     if (c.staging === undefined && c.images.sourceDir === undefined) {
