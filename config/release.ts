@@ -66,6 +66,10 @@ const websiteSchema = z
     /** Instead of Hugo: a shell command run in the site directory, `$OUT` the output directory. */
     command: z.string().min(1).optional(),
     host: dnsHost,
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a lowercase DNS label")
+      .default("kernelci-website"),
     /** The web server image the built site is copied into. */
     serverImage: z.string().min(1).default("nginx:1.27-alpine"),
   })
