@@ -114,7 +114,7 @@ export async function releaseNotesCommand(
   if (announce.smtp.user && !password)
     throw new UsageError(`kernelci:secrets.smtpPassword of stack ${opts.stack} is not set`);
   const smtp: SmtpSettings = { ...announce.smtp, password, ...deps.smtpTls };
-  const name = [...new Set(summary.components.map((c) => c.tag))].join(", ");
+  const name = summary.name;
   const subject = `[KernelCI] Production release ${name}`;
   const messageId = await sendMail(smtp, {
     from: announce.from,

@@ -26,7 +26,8 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  */
 
 const projectRoot = path.resolve(__dirname, "..");
-const fromProject = (p: string) =>
+/** A configured path made absolute under the project (URLs and scp-like remotes unchanged). */
+export const fromProject = (p: string) =>
   path.isAbsolute(p) || /^[a-z]+:\/\//.test(p) || /^[^/]+@[^:]+:/.test(p) ? p : path.resolve(projectRoot, p);
 
 /**
@@ -35,7 +36,15 @@ const fromProject = (p: string) =>
  * image digests). The drain and the kernel test revision run again only when it changes.
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
-  const { procedure: _procedure, secrets: _secrets, labTokens: _labTokens, ...deployed } = config;
+  // Release settings reach the key through `extra` (its commits, the backup): announcement
+  // settings alone never start a drain.
+  const {
+    procedure: _procedure,
+    secrets: _secrets,
+    labTokens: _labTokens,
+    release: _release,
+    ...deployed
+  } = config;
   return pulumi
     .all(extra)
     .apply((values) =>

@@ -40,6 +40,8 @@ export interface ComponentSummary {
 }
 
 export interface ChangeSummary {
+  /** The release's name: its tag, or each component's when they differ. */
+  name: string;
   components: ComponentSummary[];
   markdown: string;
   text: string;
@@ -100,7 +102,7 @@ export function changeEntries(commits: readonly LogCommit[]): ChangeEntry[] {
 const short = (sha: string) => sha.slice(0, 12);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function releaseName(components: readonly ComponentSummary[]): string {
+export function releaseName(components: readonly ComponentSummary[]): string {
   const tags = [...new Set(components.map((c) => c.tag))];
   return tags.length === 1 ? tags[0] : components.map((c) => `${c.component} ${c.tag}`).join(", ");
 }
@@ -152,6 +154,7 @@ export function summarizeRelease(changes: readonly ComponentChanges[]): ChangeSu
   }));
   const key = components.map((c) => [c.component, c.tag, c.commit, c.deployed]);
   return {
+    name: releaseName(components),
     components,
     markdown: renderMarkdown(components),
     text: renderText(components),
