@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { commitLog, type LogCommit } from "../../lib/git/log";
 import { changeEntries, summarizeRelease } from "../../lib/release/changeSummary";
-import { FixtureRemote, git } from "../support/gitFixtures";
+import { FixtureRemote, git } from "../../local/gitFixtures";
 
 const c = (sha: string, parents: string[], author: string, subject: string, body = ""): LogCommit => ({
   sha: sha.padEnd(40, "0"),

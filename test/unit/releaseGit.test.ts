@@ -8,7 +8,7 @@ import {
   planProductionBranch,
   ReleaseError,
 } from "../../lib/release/productionBranch";
-import { FixtureRemote, git } from "../support/gitFixtures";
+import { FixtureRemote, git } from "../../local/gitFixtures";
 
 const identity = { name: "KernelCI deploy", email: "bot@kernelci.org" };
 let tmp: string;

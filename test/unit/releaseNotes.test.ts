@@ -6,7 +6,7 @@ import { SMTPServer } from "smtp-server";
 import { stringify } from "yaml";
 import { releaseNotesCommand } from "../../cli/releaseNotes";
 import { type AnnouncementRecord, announcementVerdict, readAnnouncements } from "../../lib/release/announce";
-import { FixtureRemote } from "../support/gitFixtures";
+import { FixtureRemote } from "../../local/gitFixtures";
 
 interface Received {
   from: string;

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FixtureRemote, git } from "../support/gitFixtures";
+import { FixtureRemote, git } from "../../local/gitFixtures";
 import { type Registered, runProgram, stackFileConfig } from "../support/mockProgram";
 
 // The production program with a release over local repositories, under Pulumi's mocks: what is

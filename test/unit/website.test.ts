@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildWebsite, type WebsiteSettings } from "../../lib/release/website";
-import { FixtureRemote } from "../support/gitFixtures";
+import { FixtureRemote } from "../../local/gitFixtures";
 
 const site = {
   "kernelci.org/config.toml":
