@@ -1,65 +1,64 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { ProductionBranchOutputs, ProductionBranchSettings } from "../lib/release/productionBranch";
 import { loadModule, projectModule } from "./dynamic";
-
-export interface ProductionBranchInputs extends ProductionBranchSettings {
-  /** The release commit, read at program time (preview shows it). */
-  target: string;
-  /** Whether the remote branch was already at `target` when the program read it. */
-  inSync: boolean;
-  token: string | null;
-}
+import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/release/productionBranch");
 const engineModule = projectModule("lib/release/productionBranch");
 
-/** A new release (tag, commit, remote, branch), or a branch moved away from it, means a push. */
-const pushKeys = ["remote", "branch", "tag", "target", "inSync"] as const;
-
-async function apply(inputs: ProductionBranchInputs) {
-  const { applyProductionBranch } = loadModule<Engine>(engineModule);
-  const { token, ...plain } = inputs;
-  const out: ProductionBranchOutputs = await applyProductionBranch(plain, token ? { token } : undefined);
-  // In sync once pushed: the next run diffs only if the branch moves away again.
-  return { ...plain, ...out, inSync: true };
+export interface ProductionBranchInputs extends ProductionBranchSettings {
+  /** The release commit, read at program time (preview shows it). */
+  target: string;
+  /** Whether the remote branch was at `target` when the program read it. */
+  inSync: boolean;
+  token: string | null;
 }
 
-export const productionBranchProvider: pulumi.dynamic.ResourceProvider = {
-  async diff(_id, olds: Record<string, unknown>, news: ProductionBranchInputs) {
-    const changes = pushKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0 };
+type Outputs = Omit<ProductionBranchOutputs, "component" | "remote" | "branch" | "tag"> & { inSync: boolean };
+
+export const productionBranchProvider = defineProvider<ProductionBranchInputs, Outputs>({
+  type: "ProductionBranch",
+  inputs: {
+    component: "text",
+    remote: "text",
+    main: "text",
+    branch: "text",
+    tag: "text",
+    commit: "text?",
+    createTags: "boolean",
+    workDir: "text",
+    identity: "object",
+    target: "text",
+    inSync: "boolean",
+    token: "string?",
   },
-  async create(inputs: ProductionBranchInputs) {
-    return { id: `${inputs.component}:${inputs.branch}`, outs: await apply(inputs) };
+  outputs: {
+    commit: "text",
+    previous: "text?",
+    tagCreated: "boolean",
+    pushed: "boolean",
+    inSync: "boolean",
   },
-  async update(_id, _olds, news: ProductionBranchInputs) {
-    return { outs: await apply(news) };
+  // A new release (tag, commit, remote, branch), or a branch moved away from it, means a push.
+  diff: { keys: ["remote", "branch", "tag", "target", "inSync"] },
+  secrets: ["token"],
+  id: (inputs) => `${inputs.component}:${inputs.branch}`,
+  async apply(inputs) {
+    const { token, ...plan } = inputs;
+    const out = await loadModule<Engine>(engineModule).applyProductionBranch(
+      plan,
+      token ? { token } : undefined,
+    );
+    // In sync once pushed: the next run diffs only if the branch moves away again.
+    return {
+      commit: out.commit,
+      previous: out.previous,
+      tagCreated: out.tagCreated,
+      pushed: out.pushed,
+      inSync: true,
+    };
   },
-  // The branch and tag stay on the remote: a release is history, not something to undo.
-  async delete() {},
-};
+  // No delete: the branch and the tag stay on the remote, a release is history.
+});
 
 /** One component's release tag and production branch, force-pushed to exactly the tagged commit. */
-export class ProductionBranch extends pulumi.dynamic.Resource {
-  declare readonly component: pulumi.Output<string>;
-  declare readonly commit: pulumi.Output<string>;
-  declare readonly tag: pulumi.Output<string>;
-  declare readonly previous: pulumi.Output<string | null>;
-  declare readonly pushed: pulumi.Output<boolean>;
-
-  constructor(
-    name: string,
-    args: { [K in keyof ProductionBranchInputs]: pulumi.Input<ProductionBranchInputs[K]> },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    const token = args.token === null ? null : pulumi.secret(args.token);
-    super(
-      productionBranchProvider,
-      name,
-      { previous: undefined, tagCreated: undefined, pushed: undefined, ...args, token },
-      opts,
-      "kernelci",
-      "ProductionBranch",
-    );
-  }
-}
+export class ProductionBranch extends dynamicResource(productionBranchProvider) {}
