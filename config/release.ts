@@ -3,6 +3,12 @@ import { DEFAULT_TAG_FORMAT } from "../lib/release/releaseTag";
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, "expected a full commit SHA (40 hex digits)");
 const hours = z.number().nonnegative();
+/** Pulumi reads an unquoted YAML timestamp as a time and hands it over as Go prints it. */
+const goTime = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-]\d{2})(\d{2})(?: [A-Z]+)?$/;
+const releaseTime = z.preprocess(
+  (v) => (typeof v === "string" ? v.replace(goTime, "$1T$2$3:$4") : v),
+  z.iso.datetime({ offset: true, message: "expected an ISO 8601 time such as 2026-11-30T09:00:00Z" }),
+);
 const dnsHost = z.string().regex(/^[a-z0-9.-]+$/, "expected a host name");
 
 const componentSchema = z
@@ -94,7 +100,7 @@ export const releaseSchema = z
     /** One tag name for every component. */
     tag: z.string().min(1).optional(),
     /** The release time (ISO 8601), named with tagFormat when no tag is given. */
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: releaseTime.optional(),
     tagFormat: z.string().min(1).default(DEFAULT_TAG_FORMAT),
     createTags: z.boolean().default(false),
     branch: z.string().min(1).default("kernelci.org"),

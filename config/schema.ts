@@ -30,13 +30,6 @@ export const stackConfigSchema = z
         message: "required: staging.forge is github (listing PRs, pushing staging branches)",
       });
     }
-    if (c.release?.announce && c.secrets.smtpPassword === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["secrets", "smtpPassword"],
-        message: "required: release.announce mails the change summary",
-      });
-    }
     if (c.staging === undefined && c.images.sourceDir === undefined) {
       ctx.addIssue({
         code: "custom",

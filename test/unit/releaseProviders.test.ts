@@ -22,7 +22,7 @@ const branch = {
 
 describe("ProductionBranch", () => {
   it("runs for a new release, and again only when the branch moved away from it", async () => {
-    const { token: _t, ...state } = { ...branch, inSync: true };
+    const { token: _t, ...state } = { ...branch, inSync: true, commit: branch.target };
     expect((await productionBranchProvider.diff("id", state, { ...branch, inSync: true })).changes).toBe(
       false,
     );
