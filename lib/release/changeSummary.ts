@@ -45,7 +45,10 @@ export interface ChangeSummary {
   components: ComponentSummary[];
   markdown: string;
   text: string;
-  /** Identifies what is released (tags, commits and what they replace): the announcement's key. */
+  /**
+   * Identifies what is released (each component's tag and commit): the announcement's key. Not
+   * what it replaces: once deployed the summary says "no change", and the release is the same.
+   */
   digest: string;
 }
 
@@ -152,7 +155,7 @@ export function summarizeRelease(changes: readonly ComponentChanges[]): ChangeSu
     deployed: c.deployed,
     entries: c.deployed === null ? [] : changeEntries(c.commits),
   }));
-  const key = components.map((c) => [c.component, c.tag, c.commit, c.deployed]);
+  const key = components.map((c) => [c.component, c.tag, c.commit]);
   return {
     name: releaseName(components),
     components,

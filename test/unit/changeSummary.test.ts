@@ -108,29 +108,14 @@ describe("change summary", () => {
     ]);
   });
 
-  it("has a digest that follows what is released", () => {
-    const moved = summarizeRelease([
-      {
-        component: "kernelci-api",
-        tag: "t",
-        branch: "b",
-        target: "1".repeat(40),
-        deployed: null,
-        commits: [],
-      },
-    ]);
-    const same = summarizeRelease([
-      {
-        component: "kernelci-api",
-        tag: "t",
-        branch: "b",
-        target: "1".repeat(40),
-        deployed: null,
-        commits: [],
-      },
-    ]);
-    expect(moved.digest).toBe(same.digest);
-    expect(moved.digest).not.toBe(summary.digest);
+  it("has a digest that names the release (tags and commits), not what it replaces", () => {
+    const release = (target: string, deployed: string | null) =>
+      summarizeRelease([{ component: "kernelci-api", tag: "t", branch: "b", target, deployed, commits: [] }])
+        .digest;
+    // Once deployed, the same release keeps its digest: its announcement still counts.
+    expect(release("1".repeat(40), null)).toBe(release("1".repeat(40), "1".repeat(40)));
+    expect(release("1".repeat(40), null)).not.toBe(release("2".repeat(40), null));
+    expect(release("1".repeat(40), null)).not.toBe(summary.digest);
   });
 
   it("reads a real history with a merge commit and a squashed commit", async () => {
