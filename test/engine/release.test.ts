@@ -54,7 +54,7 @@ describe("a production release on the engine", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-release-engine-"));
     for (const name of ["kernelci-core", "kernelci-api", "kernelci-pipeline"]) {
-      const repo = FixtureRemote.create(path.join(dir, "forge", `${name}.git`));
+      const repo = FixtureRemote.create(path.join(dir, "release-forge", `${name}.git`));
       const deployed = repo.commitOnMain({ [name]: "1\n" }, `${name}: deployed`);
       repo.setRef("refs/heads/kernelci.org", deployed);
       released[name] = repo.commitOnMain({ [name]: "2\n" }, `${name}: new (#3)`);
@@ -69,8 +69,8 @@ describe("a production release on the engine", () => {
     repos["kernelci-api"].setRef("refs/heads/kernelci.org", hotfix);
     const upstream = FixtureRemote.create(path.join(dir, "upstream.git"));
     upstream.commitOnMain({ "a.yaml": "a\n" }, "upstream 1");
-    git(dir, ["clone", "--quiet", "--bare", upstream.dir, path.join(dir, "forge", "test-definitions.git")]);
-    const fork = FixtureRemote.create(path.join(dir, "forge", "test-definitions.git"));
+    git(dir, ["clone", "--quiet", "--bare", upstream.dir, path.join(dir, "release-forge", "test-definitions.git")]);
+    const fork = FixtureRemote.create(path.join(dir, "release-forge", "test-definitions.git"));
     fork.setRef(
       "refs/heads/kernelci.org",
       fork.commit(fork.resolve("refs/heads/main"), { k: "k\n" }, "kernelci"),
@@ -80,7 +80,7 @@ describe("a production release on the engine", () => {
     const release = {
       at: "2026-11-30T09:00:00Z",
       createTags: true,
-      remoteRoot: path.join(dir, "forge"),
+      remoteRoot: path.join(dir, "release-forge"),
       workDir: path.join(dir, "release-work"),
       summaryFile: path.join(dir, "summary.md"),
       components: Object.entries(released).map(([name, commit]) => ({ name, commit })),
