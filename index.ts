@@ -67,11 +67,15 @@ const kernelciImages = new Images(`${config.environment}-images`, {
               : path.join(sourceDir, repo)
         : undefined,
 });
-// The release's Mongo backup once the images are built, before the drain: the drain's key
-// includes the backup's Job, so it waits for the dump (and a new release dumps again).
+// The release's Mongo backup once the branches are pushed and the images built, before the
+// drain: the drain's key includes the backup's Job, so it waits for the dump (and a new release
+// dumps again).
 const backup =
   release && releaseConfig
-    ? releaseBackup({ ...config, release: releaseConfig }, release, provider, [kernelciImages])
+    ? releaseBackup({ ...config, release: releaseConfig }, release, provider, [
+        ...release.branches,
+        kernelciImages,
+      ])
     : undefined;
 // The update procedure around the rollout (components/procedure.ts): production drains the
 // pipeline before any Deployment changes; a full cycle then pushes a kernel test revision and

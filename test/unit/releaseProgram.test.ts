@@ -125,6 +125,7 @@ describe("a production release in the program", () => {
     // Waiting for the Images component means waiting for every image it builds.
     expect(images.length).toBeGreaterThan(0);
     expect(job.dependencies).toEqual(expect.arrayContaining(images));
+    for (const b of find(dynamic("ProductionBranch"))) expect(job.dependencies).toContain(b.urn);
     const drain = one(dynamic("Drain"));
     expect(drain.dependencies).toContain(job.urn);
     expect(outputs.mongoBackup).toBe("production-20261130090000.archive.gz");
