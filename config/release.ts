@@ -26,6 +26,20 @@ const componentSchema = z
   })
   .strict();
 
+/** KernelCI's components, and the legacy ones (released only where the legacy system runs). */
+const defaultComponents = [
+  ...["kernelci-core", "kernelci-api", "kernelci-pipeline"].map((name) => ({
+    name,
+    main: "main",
+    legacy: false,
+  })),
+  ...["kernelci-backend", "kernelci-frontend", "kernelci-jenkins"].map((name) => ({
+    name,
+    main: "main",
+    legacy: true,
+  })),
+];
+
 const announceSchema = z
   .object({
     to: z.array(z.email()).min(1),
@@ -105,7 +119,7 @@ export const releaseSchema = z
     createTags: z.boolean().default(false),
     branch: z.string().min(1).default("kernelci.org"),
     remoteRoot: z.string().min(1).default("https://github.com/kernelci"),
-    components: z.array(componentSchema).min(1),
+    components: z.array(componentSchema).min(1).default(defaultComponents),
     /** Kept working clones (relative to the project). */
     workDir: z.string().default(".local/release-work"),
     /** The change summary in Markdown (default `reports/release-<stack>.md`). */

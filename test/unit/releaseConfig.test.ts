@@ -31,6 +31,31 @@ describe("release configuration", () => {
   });
 });
 
+describe("release components", () => {
+  it("are KernelCI's by default, the legacy ones only where the legacy system runs", async () => {
+    const { componentSettings } = await import("../../lib/release/releasePlan");
+    const release = releaseSchema.parse({
+      at: "2026-11-30T09:00:00Z",
+      remoteRoot: "https://github.com/kernelci",
+    });
+    const names = (legacy: boolean) => componentSettings(release, legacy, (p) => p).map((c) => c.component);
+    expect(names(false)).toEqual(["kernelci-core", "kernelci-api", "kernelci-pipeline"]);
+    expect(names(true)).toEqual([
+      "kernelci-core",
+      "kernelci-api",
+      "kernelci-pipeline",
+      "kernelci-backend",
+      "kernelci-frontend",
+      "kernelci-jenkins",
+    ]);
+    expect(componentSettings(release, false, (p) => p)[0]).toMatchObject({
+      remote: "https://github.com/kernelci/kernelci-core.git",
+      branch: "kernelci.org",
+      tag: "production-20261130090000",
+    });
+  });
+});
+
 describe("release tag names", () => {
   const at = new Date("2026-11-30T09:05:07Z");
   it("follows upstream's production-YYYYmmddHHMMSS by default, seed 002's style by configuration", () => {
