@@ -37,6 +37,7 @@ export const fromProject = (p: string) =>
  * image digests). The drain and the kernel test revision run again only when it changes.
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
+  // The GitHub side (webhooks, teams, Actions secrets) changes nothing the pipeline runs.
   // Release settings reach the key through `extra` (its commits, the backup): announcement
   // settings alone never start a drain.
   const {
@@ -44,6 +45,8 @@ export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] =
     secrets: _secrets,
     labTokens: _labTokens,
     release: _release,
+    actionsSecrets: _actionsSecrets,
+    github: _github,
     ...deployed
   } = config;
   return pulumi
