@@ -69,7 +69,13 @@ describe("a production release on the engine", () => {
     repos["kernelci-api"].setRef("refs/heads/kernelci.org", hotfix);
     const upstream = FixtureRemote.create(path.join(dir, "upstream.git"));
     upstream.commitOnMain({ "a.yaml": "a\n" }, "upstream 1");
-    git(dir, ["clone", "--quiet", "--bare", upstream.dir, path.join(dir, "release-forge", "test-definitions.git")]);
+    git(dir, [
+      "clone",
+      "--quiet",
+      "--bare",
+      upstream.dir,
+      path.join(dir, "release-forge", "test-definitions.git"),
+    ]);
     const fork = FixtureRemote.create(path.join(dir, "release-forge", "test-definitions.git"));
     fork.setRef(
       "refs/heads/kernelci.org",
