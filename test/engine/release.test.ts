@@ -155,15 +155,13 @@ describe("a production release on the engine", () => {
       }),
     ]);
     expect(outputs.releaseSummary).toContain("- kernelci-api: new (#3, KernelCI Fixture)");
-    const job = fs.readFileSync(
-      path.join(
-        renderDirOf(dir),
-        "1-manifest",
-        fs.readdirSync(path.join(renderDirOf(dir), "1-manifest")).find((f) => /job/i.test(f)) ?? "",
-      ),
-      "utf8",
-    );
-    expect(job).toContain("name: mongo-backup-production-20261130090000");
+    const manifests = path.join(renderDirOf(dir), "1-manifest");
+    const jobFile = fs
+      .readdirSync(manifests)
+      .find((f) => /job.*mongo-backup-production-20261130090000/.test(f));
+    const job = fs.readFileSync(path.join(manifests, jobFile ?? "no Job rendered"), "utf8");
+    expect(job).toContain("mongodump");
+    expect(job).toContain("production-20261130090000.archive.gz");
   }, 600_000);
 
   it("a second up changes nothing and pushes nothing", async () => {
