@@ -4,10 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { KernelciEnvironment } from "./components/environment";
 import { GithubSide } from "./components/github";
 import { Images, thirdPartyImages } from "./components/images";
-import { afterRollout, beforeRollout, fromProject, rolloutKey } from "./components/procedure";
+import { afterRollout, beforeRollout, rolloutKey, UpdateProcedure } from "./components/procedure";
 import { Release, releaseBackup } from "./components/release";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
+import { resolveLocation } from "./lib/project";
 import { readConfigDirectory } from "./pipeline/configFiles";
 
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
@@ -16,7 +17,7 @@ const config = loadStackConfig();
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
+  ...(renderDir ? { renderYamlToDirectory: resolveLocation(renderDir) } : { context }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,
@@ -36,7 +37,11 @@ const stagingBranches = config.staging
 // from the release commits, so they come after the branches.
 const releaseConfig = config.release;
 const release = releaseConfig
-  ? new Release("release", { config: { ...config, release: releaseConfig }, resolve: fromProject, provider })
+  ? new Release("release", {
+      config: { ...config, release: releaseConfig },
+      resolve: (p) => resolveLocation(p),
+      provider,
+    })
   : undefined;
 
 // The kernelci-pipeline config/ directory of the revision deployed: the staging branch head
@@ -87,7 +92,8 @@ const rollout = rolloutKey(config, [
   ...(release ? [release.commits.apply((commits) => JSON.stringify(commits))] : []),
   ...(backup ? [backup.job.metadata.name] : []),
 ]);
-const procedure = beforeRollout("procedure", config, rollout);
+const updateProcedure = new UpdateProcedure("procedure");
+const procedure = beforeRollout("procedure", config, rollout, updateProcedure);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
@@ -99,7 +105,7 @@ const kernelci = new KernelciEnvironment(config.environment, {
     ...procedure.rolloutAfter,
   ],
 });
-const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
+const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure, updateProcedure);
 
 // The GitHub side (webhooks, labels, teams, the production environment, Actions secrets),
 // where enabled: the github plugin is not available on machines without GitHub access.

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parse } from "yaml";
 import { type ReleaseConfig, releaseSchema } from "../config/release";
+import { resolveLocation } from "../lib/project";
 import { recordAnnouncement, type SmtpSettings, sendMail } from "../lib/release/announce";
 import { componentSettings, planRelease } from "../lib/release/releasePlan";
 import { type CliIo, UsageError } from "./io";
@@ -81,11 +82,6 @@ export function readReleaseConfig(file: string): { release: ReleaseConfig; legac
   return { release: result.data, legacyEnabled: legacy?.enabled === true };
 }
 
-const resolveFrom = (root: string) => (p: string) =>
-  path.isAbsolute(p) || /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || /^[^/]+@[^:]+:/.test(p)
-    ? p
-    : path.resolve(root, p);
-
 export async function releaseNotesCommand(
   args: string[],
   io: CliIo,
@@ -101,7 +97,7 @@ export async function releaseNotesCommand(
   const announce = release.announce;
   if (opts.announce && !announce)
     throw new UsageError(`--announce needs kernelci:release.announce in Pulumi.${opts.stack}.yaml`);
-  const resolve = resolveFrom(io.cwd);
+  const resolve = (p: string) => resolveLocation(p, io.cwd);
   const token = io.env.GITHUB_TOKEN;
   const { summary } = await planRelease(
     componentSettings(release, legacyEnabled, resolve),

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { KciError } from "../errors";
 
 export interface AnnouncementRecord {
   /** The change summary's digest: which release was announced. */
@@ -103,7 +104,8 @@ export async function sendMail(smtp: SmtpSettings, mail: Mail): Promise<string> 
     const info = await transport.sendMail(mail);
     return info.messageId;
   } catch (err) {
-    throw new Error(
+    throw new KciError(
+      "remote",
       `mailing ${mail.to.join(", ")} through ${smtp.host}:${smtp.port} failed: ${(err as Error).message}`,
     );
   } finally {

@@ -7,6 +7,7 @@
  * a conflict pushes nothing and names the commit and files.
  */
 import * as path from "node:path";
+import { KciError } from "../errors";
 import { fetchFrom, rebaseOnto } from "../git/rebase";
 import { type GitAuth, type GitIdentity, lsRemote, WorkingClone } from "../git/repo";
 import { nextDatedTag } from "../git/tags";
@@ -41,7 +42,7 @@ export interface ForkRebaseOutputs {
 }
 
 /** The rebase stopped on a conflict: nothing was pushed. */
-export class ForkRebaseConflict extends Error {
+export class ForkRebaseConflict extends KciError {
   constructor(
     readonly fork: string,
     readonly commit: string,
@@ -50,6 +51,7 @@ export class ForkRebaseConflict extends Error {
     upstream: string,
   ) {
     super(
+      "conflict",
       `Rebasing ${fork} on ${upstream} conflicts at commit ${commit} ("${subject}") in ${files.join(", ")}; ` +
         "nothing was pushed. Resolve it in the fork (or drop the commit) and run again.",
     );

@@ -9,6 +9,7 @@
  *   the remote already has both.
  */
 import * as path from "node:path";
+import { KciError } from "../errors";
 import { commitLog, isAncestor, type LogCommit } from "../git/log";
 import { type GitAuth, type GitIdentity, lsRemote, WorkingClone } from "../git/repo";
 
@@ -51,9 +52,9 @@ export interface ProductionBranchOutputs {
 }
 
 /** A release that cannot be made as configured: nothing was pushed. */
-export class ReleaseError extends Error {
+export class ReleaseError extends KciError {
   constructor(message: string) {
-    super(`${message} (nothing was pushed)`);
+    super("input", `${message} (nothing was pushed)`);
     this.name = "ReleaseError";
   }
 }
