@@ -1,9 +1,11 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
 import { type CliIo, processIo } from "./io";
+import { releaseNotesCommand, releaseNotesUsage } from "./releaseNotes";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
+  "release-notes": { run: (args, io) => releaseNotesCommand(args, io), usage: releaseNotesUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)

@@ -3,6 +3,7 @@ import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
+import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
@@ -17,6 +18,7 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
+    release: releaseSchema.optional(),
     github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
