@@ -4,6 +4,7 @@ import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
+import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
@@ -19,6 +20,7 @@ export const stackConfigSchema = z
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
     bot: botSchema.optional(),
+    release: releaseSchema.optional(),
     github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
