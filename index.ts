@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Kcibot } from "./components/bot";
 import { KernelciEnvironment } from "./components/environment";
 import { GithubSide } from "./components/github";
 import { Images, thirdPartyImages } from "./components/images";
@@ -14,6 +15,9 @@ import { readConfigDirectory } from "./pipeline/configFiles";
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
 // here, before any resource is registered, so nothing is deployed.
 const config = loadStackConfig();
+// The staging bot picks each deploy's cycle (bot/deployer.ts); by hand, the stack's own applies.
+const botCycle = process.env.KCI_BOT_CYCLE;
+if (botCycle === "full" || botCycle === "partial") config.procedure.cycle = botCycle;
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
@@ -61,7 +65,10 @@ const pipelineConfigFiles =
 const { sourceDir } = config.images;
 const kernelciImages = new Images(`${config.environment}-images`, {
   config: config.images,
-  thirdParty: thirdPartyImages(config),
+  thirdParty: {
+    ...thirdPartyImages(config),
+    ...(config.bot?.deployment ? { kcibot: config.bot.deployment.image } : {}),
+  },
   sourceRevisions: stagingBranches?.heads ?? release?.commits,
   checkout:
     stagingBranches && sourceDir
@@ -105,6 +112,29 @@ const kernelci = new KernelciEnvironment(config.environment, {
     ...procedure.rolloutAfter,
   ],
 });
+// kcibot (seed 003) runs in the cluster it deploys, where the stack's bot section asks for it.
+const botDeployment = config.bot?.deployment;
+const bot =
+  botDeployment &&
+  new Kcibot(
+    "kcibot",
+    {
+      namespace: botDeployment.namespace,
+      image: kernelciImages.refs.kcibot,
+      host: botDeployment.host,
+      tlsIssuer: config.api.tlsIssuer,
+      ingressClass: config.kubernetes.ingressClass,
+      storageSize: botDeployment.storageSize,
+      storageClass: config.kubernetes.storageClass,
+      configFile: `Pulumi.${pulumi.getStack()}.yaml`,
+      backendUrl: botDeployment.backendUrl,
+      secrets: config.secrets.apply((s) => ({
+        webhookSecret: s.webhookSecret ?? "",
+        githubToken: s.githubToken,
+      })),
+    },
+    { providers: [provider] },
+  );
 const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure, updateProcedure);
 
 // The GitHub side (webhooks, labels, teams, the production environment, Actions secrets),
@@ -126,6 +156,7 @@ export const callbackUrl = kernelci.callbackUrl;
 export const images = kernelci.images;
 export const services = kernelci.services;
 export const stagingHeads = stagingBranches?.heads;
+export const botUrl = bot?.url;
 export const githubTeams = githubSide?.teams;
 export const drain = procedure.drain && {
   drainedAt: procedure.drain.drainedAt,
