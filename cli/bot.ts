@@ -30,6 +30,15 @@ deliver posts a signed test delivery (secret from KCI_BOT_WEBHOOK_SECRET).
 
 const projectRoot = path.resolve(__dirname, "..");
 
+/** The bot and staging sections of a stack file; a bad file is bad usage (exit code 2). */
+function readConfig(file: string) {
+  try {
+    return readBotConfig(file);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 function options(args: string[], spec: Record<string, { type: "string" }>) {
   try {
     return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Record<
@@ -46,7 +55,7 @@ async function simulateCommand(args: string[], io: CliIo): Promise<number> {
   if (!o.events) throw new UsageError("simulate needs --events <file.jsonl>");
   const file = path.resolve(io.cwd, o.events);
   if (!fs.existsSync(file)) throw new UsageError(`no such events file ${file}`);
-  const bot = o.config ? readBotConfig(path.resolve(io.cwd, o.config)).bot : undefined;
+  const bot = o.config ? readConfig(path.resolve(io.cwd, o.config)).bot : undefined;
   const durations = bot?.durations ?? botSchema.shape.durations.parse(undefined);
   const lines = parseTimeline(fs.readFileSync(file, "utf8"), file);
   const { decisions } = simulate(lines, timingOf(durations), deployDurationsOf(durations));
@@ -93,7 +102,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError("give exactly one of --config or --stack");
   const file = o.config ? path.resolve(io.cwd, o.config) : path.join(projectRoot, `Pulumi.${o.stack}.yaml`);
   const cwd = o.config ? io.cwd : projectRoot;
-  const { bot, staging } = readBotConfig(file);
+  const { bot, staging } = readConfig(file);
   const engine = readEngineEnv(projectRoot, io.env) ?? {};
   const envVars: Record<string, string> = { ...engine };
   if (bot.stack === "local" && !io.env.PULUMI_CONFIG_PASSPHRASE && !io.env.PULUMI_CONFIG_PASSPHRASE_FILE) {

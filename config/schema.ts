@@ -4,6 +4,7 @@ import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
+import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
@@ -18,8 +19,9 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
-    github: githubSchema.optional(),
     bot: botSchema.optional(),
+    release: releaseSchema.optional(),
+    github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
