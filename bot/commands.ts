@@ -60,17 +60,10 @@ export async function onComment(
     pull.headOwner !== null &&
     roleOf(pull.headOwner, { admins: [], maintainers: [], trusted: roles.trusted.logins }) === "trusted";
   commands.forEach((command, i) => {
-    const reply = (body: string) =>
-      body &&
+    const pr = { role, head: pull.head, authorTrusted: trusted || ownerTrusted };
+    const body = apply(command, pr, comment, outcome, ctx);
+    if (body)
       outcome.reports.push({ kind: "reply", repo, pr: comment.pr, id: `${comment.delivery}/${i}`, body });
-    apply(
-      command,
-      { role, head: pull.head, authorTrusted: trusted || ownerTrusted },
-      comment,
-      outcome,
-      ctx,
-      reply,
-    );
   });
   return outcome;
 }
@@ -81,8 +74,7 @@ function apply(
   comment: PrComment,
   outcome: CommentOutcome,
   ctx: ChatOpsContext,
-  reply: (body: string) => void,
-): void {
+): string {
   const verdict = authorize(command, pr.role, pr);
   const change = (what: string): Change => ({
     at: comment.at,
@@ -103,13 +95,13 @@ function apply(
         at: comment.at,
       });
       outcome.events.push({ type: "change", change: change("@kcibot deploy (ack)") });
-      return reply(verdict.reply);
+      return verdict.reply;
     case "deploy-now":
       outcome.events.push({ type: "deploy-now", change: change("@kcibot deploy") });
-      return;
+      return "";
     case "trigger":
       outcome.events.push({ type: "trigger", change: change("@kcibot trigger"), force: verdict.force });
-      return;
+      return "";
     case "skip":
     case "unskip":
       outcome.reports.push({
@@ -120,13 +112,11 @@ function apply(
         present: verdict.effect === "skip",
       });
       outcome.events.push({ type: "change", change: change(`@kcibot ${verdict.effect}`) });
-      return reply(
-        `\`${ctx.skipLabel}\` ${verdict.effect === "skip" ? "added: this PR leaves" : "removed: this PR enters"} staging at the next deploy.`,
-      );
+      return `\`${ctx.skipLabel}\` ${verdict.effect === "skip" ? "added: this PR leaves" : "removed: this PR enters"} staging at the next deploy.`;
     case "status":
-      return reply(ctx.status());
+      return ctx.status();
     case "none":
-      return reply(verdict.reply);
+      return verdict.reply;
   }
 }
 
