@@ -1,8 +1,10 @@
 import { type CliIo, processIo, UsageError } from "./io";
+import { notifyCommand, notifyUsage } from "./notify";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
+  notify: { run: notifyCommand, usage: notifyUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
