@@ -1,10 +1,12 @@
 import { type CliIo, processIo, UsageError } from "./io";
 import { notifyCommand, notifyUsage } from "./notify";
+import { previewCommentCommand, previewCommentUsage } from "./previewComment";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
   notify: { run: notifyCommand, usage: notifyUsage },
+  "preview-comment": { run: previewCommentCommand, usage: previewCommentUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
