@@ -1,12 +1,14 @@
 import { type CliIo, processIo, UsageError } from "./io";
 import { notifyCommand, notifyUsage } from "./notify";
 import { previewCommentCommand, previewCommentUsage } from "./previewComment";
+import { releaseCheckCommand, releaseCheckUsage } from "./releaseCheck";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
   notify: { run: notifyCommand, usage: notifyUsage },
   "preview-comment": { run: previewCommentCommand, usage: previewCommentUsage },
+  "release-check": { run: releaseCheckCommand, usage: releaseCheckUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
