@@ -1,3 +1,4 @@
+import { cycleReportCommand, cycleReportUsage } from "./cycleReport";
 import { type CliIo, processIo, UsageError } from "./io";
 import { notifyCommand, notifyUsage } from "./notify";
 import { previewCommentCommand, previewCommentUsage } from "./previewComment";
@@ -9,6 +10,7 @@ const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   notify: { run: notifyCommand, usage: notifyUsage },
   "preview-comment": { run: previewCommentCommand, usage: previewCommentUsage },
   "release-check": { run: releaseCheckCommand, usage: releaseCheckUsage },
+  "cycle-report": { run: cycleReportCommand, usage: cycleReportUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
