@@ -32,6 +32,17 @@ export function stateResources(exported: unknown, source: string): StateResource
   return resources as StateResource[];
 }
 
+/** Operations the engine started and never saw finish (`pulumi up` was interrupted). */
+export function pendingOperations(exported: unknown): string[] {
+  const pending = (exported as { deployment?: { pending_operations?: unknown } })?.deployment
+    ?.pending_operations;
+  if (!Array.isArray(pending)) return [];
+  return pending.map(
+    (p: { type?: string; resource?: { urn?: string } }) =>
+      `${p.type ?? "operation"} of ${p.resource?.urn ?? "?"}`,
+  );
+}
+
 const workloadTypes = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
 
 /** Workloads whose pod template changed (or that are new): those pods were replaced. */
@@ -105,6 +116,37 @@ function pipeCleanerSection(outputs: StackOutputs): string[] {
     ...kinds.map(([kind, k]) => `| ${kind} | ${k.count} | ${Number(k.passRate).toFixed(1)}% |`),
     "",
   ];
+}
+
+const outputsOf = (resources: StateResource[], suffix: string) =>
+  resources.find((r) => r.type.endsWith(suffix))?.outputs;
+
+/**
+ * What a failed update left behind, for the operator: whether the pipeline is still drained
+ * (the Drain ran this time, the TriggerResume did not), and the operations left pending.
+ */
+export function failureState(before: StateResource[], after: StateResource[], pending: string[]): string {
+  const drainedNow = outputsOf(after, ":Drain")?.drainedAt;
+  const resumedNow = outputsOf(after, ":TriggerResume")?.resumedAt;
+  const trigger = outputsOf(after, ":Drain")?.trigger;
+  const paused =
+    drainedNow !== undefined &&
+    drainedNow !== outputsOf(before, ":Drain")?.drainedAt &&
+    resumedNow === outputsOf(before, ":TriggerResume")?.resumedAt;
+  return [
+    "### The update FAILED: state left behind",
+    "",
+    paused
+      ? `- The pipeline was drained at ${drainedNow} and the trigger (${trigger?.namespace}/${trigger?.name}) is still scaled to 0: ` +
+        "no new kernel revision is picked up until `pulumi up` completes. Fix the cause and run the workflow again (it resumes the trigger), " +
+        "or roll back (README, Operating)."
+      : "- The trigger was not paused by this update (no drain ran, or it was resumed).",
+    "- Workloads rolled out before the failure are listed under Rollouts; the others still run the previous release.",
+    ...(pending.length
+      ? [`- Operations left pending (run \`pulumi refresh\` before retrying): ${pending.join("; ")}`]
+      : ["- No operation was left pending."]),
+    "",
+  ].join("\n");
 }
 
 /** The Markdown report of one update of `stack`. */

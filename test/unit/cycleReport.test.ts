@@ -2,7 +2,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
-import { cycleReport, rollouts, type StateResource, stateResources } from "../../lib/report/cycleReport";
+import {
+  cycleReport,
+  failureState,
+  pendingOperations,
+  rollouts,
+  type StateResource,
+  stateResources,
+} from "../../lib/report/cycleReport";
 
 const deployment = (name: string, image: string): StateResource => ({
   urn: `urn:pulumi:staging::kernelci::kubernetes:apps/v1:Deployment::${name}`,
@@ -97,6 +104,41 @@ describe("the cycle report", () => {
     expect(report).toContain("Pipe cleaner: not run.");
   });
 
+  it("tells the operator a failed production update left the trigger paused, and what is pending", () => {
+    const drain = (drainedAt: string): StateResource => ({
+      urn: "urn:…:Drain::procedure-drain",
+      type: "pulumi-nodejs:dynamic/kernelci:Drain",
+      outputs: { drainedAt, trigger: { namespace: "kernelci-pipeline", name: "trigger" } },
+    });
+    const resume: StateResource = {
+      urn: "urn:…:TriggerResume::procedure-resume",
+      type: "pulumi-nodejs:dynamic/kernelci:TriggerResume",
+      outputs: { resumedAt: "2026-11-20T10:00:00Z" },
+    };
+    const pending = pendingOperations({
+      deployment: { pending_operations: [{ type: "updating", resource: { urn: "urn:…:Deployment::api" } }] },
+    });
+    expect(pending).toEqual(["updating of urn:…:Deployment::api"]);
+    const paused = failureState(
+      [drain("2026-11-20T09:00:00Z"), resume],
+      [drain("2026-11-27T09:00:00Z"), resume],
+      pending,
+    );
+    expect(paused).toContain(
+      "The pipeline was drained at 2026-11-27T09:00:00Z and the trigger (kernelci-pipeline/trigger) is still scaled to 0",
+    );
+    expect(paused).toContain(
+      "Operations left pending (run `pulumi refresh` before retrying): updating of urn:…:Deployment::api",
+    );
+    const resumed = failureState(
+      [drain("a"), resume],
+      [drain("b"), { ...resume, outputs: { resumedAt: "c" } }],
+      [],
+    );
+    expect(resumed).toContain("The trigger was not paused by this update");
+    expect(resumed).toContain("No operation was left pending.");
+  });
+
   it("reads exports, and names a file that is not one", async () => {
     expect(stateResources({ version: 3, deployment: {} }, "x.json")).toEqual([]);
     expect(() => stateResources({ deployment: { resources: 3 } }, "x.json")).toThrow(
@@ -122,6 +164,10 @@ describe("the cycle report", () => {
       expect(fs.readFileSync(path.join(dir, "r.md"), "utf8")).toContain("#12 #15");
       expect(fs.readFileSync(path.join(dir, "s.md"), "utf8")).toBe(
         fs.readFileSync(path.join(dir, "r.md"), "utf8"),
+      );
+      expect(await main([...args, "--after", "after.json", "--failed", "--out", "f.md"], io)).toBe(0);
+      expect(fs.readFileSync(path.join(dir, "f.md"), "utf8")).toContain(
+        "### The update FAILED: state left behind",
       );
       expect(await main([...args, "--after", "bad.json"], io)).toBe(2);
       expect(stderr).toMatch(/cannot read the stack export .*bad\.json/);
