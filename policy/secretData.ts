@@ -14,7 +14,10 @@ export function secretEnvFromSecrets(resource: CheckedResource): string[] {
   return podContainers(resource).flatMap((c) =>
     (Array.isArray(c.spec?.env) ? c.spec.env : [])
       // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
-      .filter((e: any) => secretName.test(String(e?.name)) && typeof e?.value === "string" && !/^(\/|$)/.test(e.value))
+      .filter(
+        (e: any) =>
+          secretName.test(String(e?.name)) && typeof e?.value === "string" && !/^(\/|$)/.test(e.value),
+      )
       .map(
         // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
         (e: any) =>
