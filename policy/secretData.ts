@@ -1,4 +1,4 @@
-import { type CheckedResource, describe, podContainers } from "./workloads";
+import { type CheckedResource, describe, type PodContainer, podContainers } from "./workloads";
 
 /** Environment variable names that hold credentials by convention. */
 const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
@@ -12,18 +12,22 @@ const minSecretLength = 8;
  */
 export function secretEnvFromSecrets(resource: CheckedResource): string[] {
   return podContainers(resource).flatMap((c) =>
-    (Array.isArray(c.spec?.env) ? c.spec.env : [])
-      // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
-      .filter(
-        (e: any) =>
-          secretName.test(String(e?.name)) && typeof e?.value === "string" && !/^(\/|$)/.test(e.value),
-      )
+    literalEnv(c)
+      .filter((e) => secretName.test(e.name) && !/^(\/|$)/.test(e.value))
       .map(
-        // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
-        (e: any) =>
+        (e) =>
           `${describe(resource)}: container "${c.name}" sets ${e.name} as a plain value; read it from a Secret (valueFrom.secretKeyRef)`,
       ),
   );
+}
+
+/** A container's environment variables written as values (not read from a Secret or field). */
+function literalEnv(c: PodContainer): { name: string; value: string }[] {
+  const env: unknown[] = Array.isArray(c.spec?.env) ? c.spec.env : [];
+  return env.flatMap((e) => {
+    const { name, value } = (e ?? {}) as { name?: unknown; value?: unknown };
+    return typeof value === "string" ? [{ name: String(name), value }] : [];
+  });
 }
 
 interface SecretValue {
@@ -56,14 +60,10 @@ function plainValues(resource: CheckedResource): { where: string; value: string 
       .map(([key, value]) => ({ where: `${describe(resource)} key ${key}`, value }));
   }
   return podContainers(resource).flatMap((c) =>
-    (Array.isArray(c.spec?.env) ? c.spec.env : [])
-      // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
-      .filter((e: any) => typeof e?.value === "string")
-      // biome-ignore lint/suspicious/noExplicitAny: Kubernetes EnvVar objects
-      .map((e: any) => ({
-        where: `${describe(resource)}: container "${c.name}" env ${e.name}`,
-        value: e.value,
-      })),
+    literalEnv(c).map((e) => ({
+      where: `${describe(resource)}: container "${c.name}" env ${e.name}`,
+      value: e.value,
+    })),
   );
 }
 
