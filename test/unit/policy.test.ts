@@ -223,8 +223,9 @@ describe("the real stacks", () => {
     ];
   };
 
-  it.each(["local", "production"] as const)("%s passes every policy", async (stack) => {
-    expect(await violations(stack)).toEqual([]);
+  // The local stack passes on the real engine (test/engine/policy.test.ts).
+  it("production passes every policy", async () => {
+    expect(await violations("production")).toEqual([]);
   });
 
   it("staging passes every policy", async () => {
