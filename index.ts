@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { KernelciEnvironment } from "./components/environment";
+import { GithubSide } from "./components/github";
 import { Images, thirdPartyImages } from "./components/images";
-import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
+import { afterRollout, beforeRollout, rolloutKey, UpdateProcedure } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
+import { resolveLocation } from "./lib/project";
 import { readConfigDirectory } from "./pipeline/configFiles";
 
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
@@ -13,7 +15,7 @@ const config = loadStackConfig();
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
+  ...(renderDir ? { renderYamlToDirectory: resolveLocation(renderDir) } : { context }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,
@@ -57,7 +59,8 @@ const rollout = rolloutKey(config, [
   kernelciImages.outputs.apply((refs) => JSON.stringify(refs)),
   ...(stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : []),
 ]);
-const procedure = beforeRollout("procedure", config, rollout);
+const updateProcedure = new UpdateProcedure("procedure");
+const procedure = beforeRollout("procedure", config, rollout, updateProcedure);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
@@ -65,7 +68,19 @@ const kernelci = new KernelciEnvironment(config.environment, {
   images: kernelciImages,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
-const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
+const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure, updateProcedure);
+
+// The GitHub side (webhooks, labels, teams, the production environment, Actions secrets),
+// where enabled: the github plugin is not available on machines without GitHub access.
+const githubSide = config.github?.enabled
+  ? new GithubSide("github", {
+      config: config.github,
+      staging: config.staging,
+      token: config.secrets.apply((s) => s.githubAdminToken ?? ""),
+      webhookSecret: config.secrets.apply((s) => s.webhookSecret ?? ""),
+      actionsSecrets: config.actionsSecrets,
+    })
+  : undefined;
 
 export const environment = config.environment;
 export const namespaceNames = Object.values(kernelci.namespaces);
@@ -74,6 +89,7 @@ export const callbackUrl = kernelci.callbackUrl;
 export const images = kernelci.images;
 export const services = kernelci.services;
 export const stagingHeads = stagingBranches?.heads;
+export const githubTeams = githubSide?.teams;
 export const drain = procedure.drain && {
   drainedAt: procedure.drain.drainedAt,
   forced: procedure.drain.forced,

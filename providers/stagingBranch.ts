@@ -5,7 +5,9 @@ import { loadModule, projectModule } from "./dynamic";
 import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/staging/assemble");
+type Git = typeof import("../lib/git/branchHead");
 const engineModule = projectModule("lib/staging/assemble");
+const gitModule = projectModule("lib/git/branchHead");
 
 export const stagingBranchProvider = defineProvider<
   StagingBranchInputs,
@@ -20,6 +22,7 @@ export const stagingBranchProvider = defineProvider<
     base: "text",
     eligible: "list",
     skipped: "list",
+    trustedFrom: "text?",
     patches: "text?",
     patchesDigest: "text",
     tagPrefix: "text",
@@ -41,6 +44,10 @@ export const stagingBranchProvider = defineProvider<
   secrets: ["token"],
   id: (inputs) => `${inputs.repo}:${inputs.branch}`,
   apply: (inputs) => loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date()),
+  // Refresh sees the branch moved or deleted outside (head null: no such branch any more).
+  read: async (_id, state) => ({
+    head: await loadModule<Git>(gitModule).branchHead(state.remote ?? "", state.branch ?? ""),
+  }),
   // No delete: removing a repository from the configuration must not destroy the remote branch
   // and tags people may still be testing.
 });
@@ -62,7 +69,7 @@ export interface StagingBranchArgs {
 export class StagingBranch extends dynamicResource(stagingBranchProvider) {
   constructor(name: string, args: StagingBranchArgs, opts?: pulumi.CustomResourceOptions) {
     const plan = pulumi.output(args.plan);
-    const { repo, remote, main, branch, base, eligible, skipped, patches, patchesDigest } = plan;
+    const { repo, remote, main, branch, base, eligible, skipped, trustedFrom, patches, patchesDigest } = plan;
     const { tagPrefix, tagLimit } = plan;
     const { workDir, token } = args;
     super(
@@ -75,6 +82,7 @@ export class StagingBranch extends dynamicResource(stagingBranchProvider) {
         base,
         eligible,
         skipped,
+        trustedFrom,
         patches,
         patchesDigest,
         tagPrefix,

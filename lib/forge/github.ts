@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { KciError } from "../errors";
 import type { Forge, PullRequest } from "./types";
 
 export interface GithubForgeOptions {
@@ -14,9 +15,10 @@ export interface GithubForgeOptions {
 }
 
 /** A GitHub rate limit that does not reset soon enough to wait for it. */
-export class RateLimitError extends Error {
+export class RateLimitError extends KciError {
   constructor(url: string, resetAt: Date, authenticated: boolean) {
     super(
+      "remote",
       `GitHub rate limit exhausted for ${url} until ${resetAt.toISOString()}; nothing was changed. ` +
         (authenticated
           ? "Retry after that time."
@@ -126,5 +128,25 @@ export class GithubForge implements Forge {
       createdAt: p.created_at,
       updatedAt: p.updated_at,
     }));
+  }
+
+  async teamMembers(team: string): Promise<string[] | null> {
+    const org = this.options.owner;
+    try {
+      const members = await this.octokit.paginate(this.octokit.rest.teams.listMembersInOrg, {
+        org,
+        team_slug: team,
+        per_page: 100,
+      });
+      return members.map((m) => m.login);
+    } catch (err) {
+      if (isHttpFailure(err) && err.status === 404) return null;
+      if (err instanceof RateLimitError) throw err;
+      const status = isHttpFailure(err) ? ` (HTTP ${err.status})` : "";
+      throw new Error(
+        `Listing the members of team ${org}/${team} at ${this.location}${status} failed: ` +
+          `${err instanceof Error ? err.message : String(err)}. Nothing was changed; the token needs read:org.`,
+      );
+    }
   }
 }

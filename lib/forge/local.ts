@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { KciError } from "../errors";
 import { lsRemote } from "../git/repo";
 import type { Forge, PullRequest } from "./types";
 
@@ -22,20 +23,23 @@ export const localPullSchema = z
 
 export type LocalPull = z.input<typeof localPullSchema>;
 
+const localTeamsSchema = z.record(z.string(), z.array(z.string().min(1)));
+
 /** Reads and validates a pulls file; the error names the file and each bad key. */
 export function readPullsFile(file: string): z.infer<typeof localPullSchema>[] {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(
+    throw new KciError(
+      "input",
       `Cannot read the pulls file ${file}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
   const result = z.array(localPullSchema).safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - [${i.path.join(".")}] ${i.message}`).join("\n");
-    throw new Error(`Invalid pulls file ${file}:\n${problems}`);
+    throw new KciError("input", `Invalid pulls file ${file}:\n${problems}`);
   }
   return result.data;
 }
@@ -89,6 +93,18 @@ export class LocalForge implements Forge {
       );
     }
     return pullsFromFile(this.pullsFile(repo), this.remote(repo));
+  }
+
+  /** Teams of a local forge: `teams.json` beside the repositories, slug -> logins. */
+  async teamMembers(team: string): Promise<string[] | null> {
+    const file = path.join(this.location, "teams.json");
+    if (!fs.existsSync(file)) return null;
+    const result = localTeamsSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `  - [${i.path.join(".")}] ${i.message}`).join("\n");
+      throw new Error(`Invalid teams file ${file}:\n${problems}`);
+    }
+    return result.data[team] ?? null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { KciError } from "../errors";
 import {
   type DeployEvent,
   type WebhookFormat,
@@ -30,7 +31,7 @@ export function webhookNotifier(options: WebhookOptions): Notifier {
   try {
     url = new URL(options.url);
   } catch {
-    throw new Error("chat webhook: the URL is not a valid URL");
+    throw new KciError("input", "chat webhook: the URL is not a valid URL");
   }
   const format = options.format ?? webhookFormatOf(url);
   const where = `chat webhook at ${url.host}`;
@@ -53,7 +54,7 @@ export function webhookNotifier(options: WebhookOptions): Notifier {
       }
       if (!response.ok) {
         const body = (await response.text()).slice(0, 200);
-        throw new Error(`${where} answered ${response.status} ${response.statusText}: ${body}`);
+        throw new KciError("remote", `${where} answered ${response.status} ${response.statusText}: ${body}`);
       }
       return { sent: true };
     },
@@ -74,7 +75,10 @@ export function notifierFromEnv(env: NodeJS.ProcessEnv): Notifier {
   }
   const format = env.KCI_NOTIFY_FORMAT?.trim() || undefined;
   if (format !== undefined && !webhookFormats.includes(format as WebhookFormat)) {
-    throw new Error(`KCI_NOTIFY_FORMAT: expected ${webhookFormats.join(" or ")}, got "${format}"`);
+    throw new KciError(
+      "input",
+      `KCI_NOTIFY_FORMAT: expected ${webhookFormats.join(" or ")}, got "${format}"`,
+    );
   }
   return webhookNotifier({ url, format: format as WebhookFormat | undefined });
 }

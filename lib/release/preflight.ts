@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { simpleGit } from "simple-git";
 import { kernelciImageSources } from "../../components/imageNames";
+import { KciError } from "../errors";
 
 /** The repositories production builds and deploys from (their checkouts under images.sourceDir). */
 export const productionComponents = [
@@ -62,7 +63,7 @@ export function preflightReport(verdict: PreflightVerdict, pattern: string): str
 /** The checked-out commit of a component and its tags; an error names a missing checkout. */
 export async function readComponentRevision(name: string, dir: string): Promise<ComponentRevision> {
   if (!fs.existsSync(path.join(dir, ".git"))) {
-    throw new Error(`${name}: no git checkout at ${dir} (images.sourceDir/${name})`);
+    throw new KciError("input", `${name}: no git checkout at ${dir} (images.sourceDir/${name})`);
   }
   const git = simpleGit(dir);
   const commit = (await git.revparse(["HEAD"])).trim();

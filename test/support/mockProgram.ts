@@ -40,9 +40,11 @@ const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).dig
 
 /**
  * Recognisable values for every secret, so tests can look for them where they must not be.
- * Keys and labs follow the stack's own configuration.
+ * Keys, labs and Actions secrets follow the stack's own (plain) configuration.
  */
-export function plantedSecrets(labs: string[]): Record<string, unknown> {
+export function plantedSecrets(plain: Record<string, unknown>): Record<string, unknown> {
+  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
+  const github = plain["kernelci:github"] as { workflows?: { secrets?: string[] } } | undefined;
   const s = (key: string) => `PLANTED-${key}-5ecret`;
   return {
     "kernelci:secrets": {
@@ -55,12 +57,16 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       smtpPassword: s("smtpPassword"),
       kcidbCredentials: s("kcidbCredentials"),
       githubToken: s("githubToken"),
+      githubAdminToken: s("githubAdminToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
       buildKubeconfig: s("buildKubeconfig"),
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
+    ),
+    "kernelci:actionsSecrets": Object.fromEntries(
+      (github?.workflows?.secrets ?? []).map((name) => [name, s(name)]),
     ),
   };
 }
@@ -74,6 +80,34 @@ export function stackFileConfig(stack: StackName): Record<string, unknown> {
     if (!isSecure) config[key] = value;
   }
   return config;
+}
+
+/** The keys of the stack configuration that are Pulumi secrets. */
+export const secretConfigKeys = ["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"];
+export const isSecretConfigKey = (key: string) => secretConfigKeys.includes(key);
+
+/**
+ * A committed stack's configuration as Pulumi hands it to the program (key -> string): the
+ * stack file's plain values plus planted secrets, after `edit` (setting a key to undefined
+ * deletes it).
+ */
+export function rawStackConfig(
+  stack: StackName,
+  edit: (config: Record<string, unknown>) => void = () => undefined,
+): Record<string, string> {
+  const plain = stackFileConfig(stack);
+  const config: Record<string, unknown> = { ...plain, ...plantedSecrets(plain) };
+  edit(config);
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/** The value of an output (or plain value), for assertions. */
+export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise<T>((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
 }
 
 export interface ProgramRun {
@@ -91,14 +125,7 @@ export async function runProgram(
   /** `build` stands for the contents images are built from: another build, other digests. */
   options: { preview?: boolean; build?: string } = {},
 ): Promise<ProgramRun> {
-  const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
-  const secrets = plantedSecrets(labs);
-  const merged: Record<string, unknown> = { ...plain, ...secrets, ...overrides };
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(merged)) {
-    if (value !== undefined) config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
+  const config = rawStackConfig(stack, (c) => Object.assign(c, overrides));
   const registered: Omit<Registered, "urn" | "dependencies">[] = [];
   registrations.clear();
   await pulumi.runtime.setMocks(
@@ -119,6 +146,8 @@ export async function runProgram(
         if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
           return { ...args.inputs, sha256Digest: sha256(String(args.inputs.name)) };
         }
+        // As the github provider would: a team found by its slug, with a numeric id.
+        if (args.token === "github:index/getTeam:getTeam") return { ...args.inputs, id: "4242" };
         return args.inputs;
       },
     },
@@ -126,7 +155,7 @@ export async function runProgram(
     stack,
     options.preview ?? false,
   );
-  pulumi.runtime.setAllConfig(config, Object.keys(secrets));
+  pulumi.runtime.setAllConfig(config, secretConfigKeys);
   // No git revision exists under mocks: deploy the committed fixture of kernelci-pipeline config/.
   process.env.KCI_PIPELINE_CONFIG_DIR ??= path.join(repoRoot, "local/kernelci-pipeline/config");
   const program: { exports: Record<string, unknown> } = { exports: {} };
@@ -141,9 +170,7 @@ export async function runProgram(
   }));
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program.exports)) {
-    outputs[key] = await new Promise((resolve) =>
-      (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve),
-    );
+    outputs[key] = await promiseOf(value);
   }
   return { resources, outputs };
 }

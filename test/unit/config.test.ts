@@ -1,18 +1,8 @@
 import { ConfigError, parseStackConfig } from "../../config/load";
-import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
+import { isSecretConfigKey as isSecret, rawStackConfig, type StackName } from "../support/mockProgram";
 
-function raw(stack: StackName, overrides: Record<string, unknown> = {}): Record<string, string> {
-  const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
-  const merged: Record<string, unknown> = { ...plain, ...plantedSecrets(labs), ...overrides };
-  return Object.fromEntries(
-    Object.entries(merged)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-}
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens"]);
-const isSecret = (key: string) => secretKeys.has(key);
+const raw = (stack: StackName, overrides: Record<string, unknown> = {}) =>
+  rawStackConfig(stack, (config) => Object.assign(config, overrides));
 
 function problems(fn: () => unknown): string[] {
   try {
