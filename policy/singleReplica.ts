@@ -3,10 +3,10 @@ import { type CheckedResource, describe } from "./workloads";
 /**
  * The API keeps pub/sub subscriptions in process memory and the staging bot owns the deploy
  * queue: a second pod, even for the length of a rolling update, splits that state. They are the
- * Deployments named (or labelled `app.kubernetes.io/name`) `api` or `bot`, alone or as the last
- * dash-separated word (`kernelci-api`, `staging-bot`).
+ * Deployments named (or labelled `app.kubernetes.io/name`) `api`, `bot` or `kcibot`, alone or as
+ * the last dash-separated word (`kernelci-api`, `staging-bot`).
  */
-export const singletonName = /(^|-)(api|bot)$/;
+export const singletonName = /(^|-)(api|bot|kcibot)$/;
 
 export function isSingleton(resource: CheckedResource): boolean {
   if (resource.type !== "kubernetes:apps/v1:Deployment") return false;

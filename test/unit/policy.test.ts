@@ -162,6 +162,10 @@ describe("api-and-bot-single-replica-recreate", () => {
     expect(singleReplicaRecreate(deployment("kernelci-bot", [healthy], { strategy: undefined }))).toEqual([
       "Deployment kernelci-api/kernelci-bot updates with RollingUpdate; it must use the Recreate strategy",
     ]);
+    // components/bot.ts names the staging bot's Deployment kcibot.
+    expect(singleReplicaRecreate(deployment("kcibot", [healthy], { replicas: 2 }))).toEqual([
+      "Deployment kernelci-api/kcibot runs 2 replicas; it must run exactly 1",
+    ]);
   });
 
   it("leaves other Deployments alone", () => {
