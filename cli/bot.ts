@@ -5,11 +5,13 @@ import { readBotConfig } from "../bot/configFile";
 import { postDelivery, signedDelivery, type TestEvent, testPayload } from "../bot/delivery";
 import { PulumiDeployer } from "../bot/deployer";
 import { botLogger } from "../bot/log";
+import { notifyActions } from "../bot/notifications";
 import { startBotService } from "../bot/service";
 import { deployDurationsOf, timingOf } from "../bot/settings";
 import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
 import { readEngineEnv } from "../lib/engineEnv";
+import { notifierFromEnv } from "../lib/notify/webhook";
 import { startSimulator } from "../local/kernelciSimulator/server";
 import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
@@ -124,13 +126,16 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const githubToken = io.env.GITHUB_TOKEN ?? (await deployer.secret("kernelci:secrets.githubToken"));
   const simulator = o.stack === "local" ? await localSimulator(deployer) : undefined;
+  const log = botLogger();
   const service = await startBotService({
     bot,
     staging,
     cwd,
     secrets: { webhookSecret, githubToken },
     deployer,
-    log: botLogger(),
+    log,
+    // The team's chat hears of every deploy's start and end (KCI_NOTIFY_WEBHOOK; quiet without it).
+    onAction: notifyActions(notifierFromEnv(io.env), bot.stack, bot.publicUrl, (m) => log.warn(m)),
   });
   io.stderr(`kcibot: ${bot.stack} on ${service.url} (status page ${service.url}/)\n`);
   await new Promise<void>((resolve) => {
