@@ -33,7 +33,12 @@ describe("the bot's chat notifications (bot/notifications.ts)", () => {
     const sent: DeployEvent[] = [];
     const warnings: string[] = [];
     const ok = notifyActions(
-      { notify: async (e) => (sent.push(e), { sent: true }) },
+      {
+        notify: async (e) => {
+          sent.push(e);
+          return { sent: true };
+        },
+      },
       "staging",
       undefined,
       (m) => warnings.push(m),
