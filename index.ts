@@ -19,9 +19,11 @@ const config = loadStackConfig();
 const botCycle = process.env.KCI_BOT_CYCLE;
 if (botCycle === "full" || botCycle === "partial") config.procedure.cycle = botCycle;
 
-const { renderDir, context } = config.kubernetes;
+const { renderDir, context, kubeconfig } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: resolveLocation(renderDir) } : { context }),
+  ...(renderDir
+    ? { renderYamlToDirectory: resolveLocation(renderDir) }
+    : { context, kubeconfig: kubeconfig && resolveLocation(kubeconfig) }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,

@@ -1,7 +1,11 @@
 /** @type {import('jest').Config} */
-// Octokit and some of its dependencies ship ES modules only; ts-jest turns them into CommonJS
-// for jest's module loader.
+// Octokit, @kubernetes/client-node and some of their dependencies ship ES modules only;
+// ts-jest turns them into CommonJS for jest's module loader.
 const esmPackages = [
+  "@kubernetes/client-node",
+  "openid-client",
+  "oauth4webapi",
+  "jose",
   "@octokit",
   "content-type",
   "universal-user-agent",

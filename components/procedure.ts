@@ -67,11 +67,13 @@ function jenkinsUrl(config: LoadedConfig): string | null {
   return config.legacy.enabled ? (config.legacy.jenkinsUrl ?? `https://${config.legacy.jenkinsHost}`) : null;
 }
 
+/** The cluster the environment is deployed to (the schema rules out a drain without one). */
 function triggerScaler(config: LoadedConfig): ScalerSpec {
-  const { context, renderDir } = config.kubernetes;
-  if (context !== undefined) return { kind: "kubectl", context };
-  // Rendered manifests only (local stack): the pause is recorded next to them.
-  return { kind: "record", file: `${resolveLocation(renderDir as string)}-operations/trigger-scale.jsonl` };
+  const { context, kubeconfig } = config.kubernetes;
+  return {
+    kubeconfig: kubeconfig === undefined ? null : resolveLocation(kubeconfig),
+    context: context ?? null,
+  };
 }
 
 /**
@@ -265,8 +267,12 @@ export function createPipeCleaner(
   parent?: pulumi.Resource,
 ) {
   const p = config.procedure;
-  const { context, namespaces } = config.kubernetes;
+  const { context, kubeconfig, renderDir, namespaces } = config.kubernetes;
   const trigger = `-n ${namespaces.pipeline} scale deployment/${p.drain.triggerDeployment} --replicas=0`;
+  const target = [
+    kubeconfig && `--kubeconfig ${resolveLocation(kubeconfig)}`,
+    context && `--context ${context}`,
+  ];
   return new PipeCleaner(
     `${name}-pipe-cleaner`,
     {
@@ -280,9 +286,9 @@ export function createPipeCleaner(
       timeoutMinutes: p.pipeCleaner.timeoutMinutes,
       reportFile: resolveLocation(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
       pauseHint:
-        context === undefined
+        renderDir !== undefined
           ? "nothing to pause on a rendered-only stack"
-          : `kubectl --context ${context} ${trigger}`,
+          : ["kubectl", ...target.filter(Boolean), trigger].join(" "),
     },
     stepOptions(parent),
   );

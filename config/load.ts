@@ -67,6 +67,18 @@ export function parseStackConfig(
   return result.data;
 }
 
+/**
+ * The local stack deploys to the cluster KCI_LOCAL_KUBECONFIG names (kind, k3d, minikube...)
+ * when it is set, instead of the one scripts/cluster starts. Other stacks keep their own.
+ */
+export function localCluster(config: StackConfig, env: NodeJS.ProcessEnv): StackConfig["kubernetes"] {
+  const override = env.KCI_LOCAL_KUBECONFIG;
+  if (config.environment !== "local" || !override || config.kubernetes.kubeconfig === undefined) {
+    return config.kubernetes;
+  }
+  return { ...config.kubernetes, kubeconfig: override, context: undefined };
+}
+
 /** Reads and validates the current stack's configuration before any resource exists. */
 export function loadStackConfig(): LoadedConfig {
   const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
@@ -79,7 +91,7 @@ export function loadStackConfig(): LoadedConfig {
     (key) => runtimeConfig.isConfigSecret(key),
     `Pulumi.${stack}.yaml`,
   );
-  const loaded: Record<string, unknown> = { ...parsed };
+  const loaded: Record<string, unknown> = { ...parsed, kubernetes: localCluster(parsed, process.env) };
   for (const section of secretSections) loaded[section] = pulumi.secret(parsed[section]);
   return loaded as LoadedConfig;
 }

@@ -8,18 +8,24 @@ const quantity = z
   .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, "expected a Kubernetes quantity like 500m or 8Gi");
 const hostname = z.string().regex(/^[a-z0-9.-]+$/, "expected a host name");
 
-/** Where manifests go: a cluster (kubeconfig context) or, on the local stack, a directory. */
+/**
+ * Where manifests go: a cluster (a kubeconfig file and/or a context in it) or, for manifests
+ * only, a directory.
+ */
 export const kubernetesSchema = z
   .object({
     context: z.string().optional(),
+    /** A kubeconfig file (relative to the project); default: $KUBECONFIG or ~/.kube/config. */
+    kubeconfig: z.string().min(1).optional(),
     renderDir: z.string().optional(),
     namespaces: z.object({ api: name, pipeline: name, legacy: name }).strict(),
     storageClass: z.string().optional(),
     ingressClass: z.string().default("nginx"),
   })
   .strict()
-  .refine((k) => (k.context === undefined) !== (k.renderDir === undefined), {
-    message: "set exactly one of context (a cluster) or renderDir (render manifests to a directory)",
+  .refine((k) => (k.context === undefined && k.kubeconfig === undefined) !== (k.renderDir === undefined), {
+    message:
+      "set either a cluster (context and/or kubeconfig) or renderDir (render manifests to a directory), not both",
   });
 
 const toolchainSchema = z

@@ -35,6 +35,13 @@ export const stackConfigSchema = z
         message: "required: staging.forge is github (listing PRs, pushing staging branches)",
       });
     }
+    if (c.procedure.drain.enabled && c.kubernetes.renderDir !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["procedure", "drain", "enabled"],
+        message: "needs a cluster to scale the trigger in; kubernetes.renderDir only renders manifests",
+      });
+    }
     const trustedTeam = c.github?.enabled ? c.github.teams.trusted?.slug : undefined;
     if (trustedTeam !== undefined && c.staging !== undefined && c.staging.trustedTeam !== trustedTeam) {
       ctx.addIssue({

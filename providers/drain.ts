@@ -31,6 +31,8 @@ export interface DrainInputs {
 
 export interface DrainOutputs {
   triggerReplicasBefore: number | null;
+  /** The trigger's replicas after the drain (0), or as `pulumi refresh` found them on the cluster. */
+  triggerReplicas: number | null;
   cancelled: string[];
   inFlight: string[];
   forced: boolean;
@@ -54,6 +56,7 @@ export const drainProvider = defineProvider<DrainInputs, DrainOutputs>({
   },
   outputs: {
     triggerReplicasBefore: "number?",
+    triggerReplicas: "number?",
     cancelled: "list",
     inFlight: "list",
     forced: "boolean",
@@ -64,12 +67,12 @@ export const drainProvider = defineProvider<DrainInputs, DrainOutputs>({
   // The legacy settings carry the Jenkins token.
   secrets: ["apiToken", "legacy"],
   id: (inputs) => `drain-${inputs.trigger.namespace}-${inputs.trigger.name}`,
-  apply(inputs) {
+  async apply(inputs) {
     const { kernelciApi } = loadModule<Api>(apiModule);
     const { jenkinsClient } = loadModule<Jenkins>(jenkinsModule);
     const { legacy, apiTimeoutMs: timeoutMs } = inputs;
     const jenkins = legacy && jenkinsClient({ ...legacy, requestTimeoutMs: timeoutMs });
-    return loadModule<DrainEngine>(drainModule).drain(
+    const result = await loadModule<DrainEngine>(drainModule).drain(
       {
         api: kernelciApi({ baseUrl: inputs.apiUrl, token: inputs.apiToken, timeoutMs }),
         scaler: loadModule<Scale>(scaleModule).scalerFor(inputs.scaler),
@@ -82,6 +85,16 @@ export const drainProvider = defineProvider<DrainInputs, DrainOutputs>({
         force: inputs.force,
       },
     );
+    return { ...result, triggerReplicas: result.triggerReplicasBefore === null ? null : 0 };
+  },
+  // A trigger scaled by hand since shows up on `pulumi refresh`.
+  async read(_id, state) {
+    const { trigger, scaler } = state;
+    if (!trigger || !scaler) return {};
+    const replicas = await loadModule<Scale>(scaleModule)
+      .scalerFor(scaler)
+      .replicas(trigger.namespace, trigger.name);
+    return { triggerReplicas: replicas };
   },
 });
 

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as k8s from "@kubernetes/client-node";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
 import type { KernelciNode } from "../../lib/kernelci/node";
@@ -8,11 +9,14 @@ import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
 import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
 import { REFERENCE_CHECKOUT_ID, type Timings } from "../../local/kernelciSimulator/store";
 import { ensureKernelFixture } from "../../local/kernelFixture";
-import { localStack, renderDirOf, repoRoot } from "../support/engine";
+import { startCluster, type TestCluster } from "../support/cluster";
+import { localStack, repoRoot } from "../support/engine";
 import { startJenkins } from "../support/jenkinsServer";
 
 // The update procedure on the real engine, against the KernelCI API simulator, a Jenkins
-// double and local git repositories. Order is asserted from the engine's own events.
+// double and local git repositories. Order is asserted from the engine's own events and, where
+// the trigger is paused, from the objects of a real API server (one control plane for this
+// file; each stack that drains deploys there, in namespaces of its own).
 
 /** The local stack's dummy secrets, as the stack file holds them (decrypted by the engine). */
 async function secret(stack: Stack, key: string): Promise<string> {
@@ -83,11 +87,23 @@ async function world(
   scenario: ScenarioName,
   procedure: (w: { url: string; dir: string; remote: string; upstream: string }) => object,
   timings: Partial<Timings> = {},
+  /** Deploy to this cluster (namespaces named after the stack) instead of rendering. */
+  onCluster?: TestCluster,
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kci-proc-${name}-`));
+  const kubeconfig = onCluster?.kubeconfig;
+  const kubernetes = kubeconfig
+    ? {
+        "kernelci:kubernetes": {
+          ...(localFile["kernelci:kubernetes"] as object),
+          kubeconfig,
+          namespaces: { api: `${name}-api`, pipeline: `${name}-pipeline`, legacy: `${name}-legacy` },
+        },
+      }
+    : {};
   const { upstream, remote } = ensureKernelFixture(dir);
   // Stack first (with a placeholder), to read the local stack's dummy token for the simulator.
-  let stack = await localStack(name, dir);
+  let stack = await localStack(name, dir, kubernetes, kubeconfig);
   const token = await secret(stack, "apiToken");
   const jenkinsToken = await secret(stack, "jenkinsAdminPassword");
   const sim = await startSimulator({
@@ -106,6 +122,7 @@ async function world(
     },
   });
   const config = (extra: object = {}) => ({
+    ...kubernetes,
     "kernelci:legacy": { ...(localFile["kernelci:legacy"] as object), jenkinsUrl: jenkins.url },
     "kernelci:procedure": {
       cycle: "full",
@@ -115,7 +132,7 @@ async function world(
       ...extra,
     },
   });
-  stack = await localStack(name, dir, config());
+  stack = await localStack(name, dir, config(), kubeconfig);
   return {
     dir,
     remote,
@@ -124,7 +141,7 @@ async function world(
     tokens: [token, jenkinsToken],
     /** Rewrites the test stack's configuration (never a committed file). */
     reconfigure: async (extra: object, more: Record<string, unknown> = {}) => {
-      stack = await localStack(name, dir, { ...config(extra), ...more });
+      stack = await localStack(name, dir, { ...config(extra), ...more }, kubeconfig);
       return stack;
     },
     get stack() {
@@ -140,6 +157,50 @@ async function world(
 
 const checkouts = (sim: Simulator) =>
   sim.store.all().filter((n: KernelciNode) => n.kind === "checkout").length;
+
+const clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-proc-cluster-"));
+let cluster: TestCluster;
+beforeAll(() => {
+  cluster = startCluster(clusterDir);
+}, 120_000);
+afterAll(() => {
+  cluster?.stop();
+  fs.rmSync(clusterDir, { recursive: true, force: true });
+});
+
+interface DeploymentEvent {
+  name: string;
+  generation: number;
+  replicas: number;
+  statusReplicas: number;
+}
+
+/** Every change the API server reports for the Deployments of `namespaces`, in order, while `during` runs. */
+async function watchDeployments<T>(namespaces: string[], during: () => Promise<T>) {
+  const events: DeploymentEvent[] = [];
+  const watch = new k8s.Watch(cluster.config);
+  const controllers = await Promise.all(
+    namespaces.map((ns) =>
+      watch.watch(
+        `/apis/apps/v1/namespaces/${ns}/deployments`,
+        {},
+        (_type: string, d: k8s.V1Deployment) =>
+          events.push({
+            name: `${d.metadata?.namespace}/${d.metadata?.name}`,
+            generation: d.metadata?.generation ?? 0,
+            replicas: d.spec?.replicas ?? 1,
+            statusReplicas: d.status?.replicas ?? 0,
+          }),
+        () => undefined,
+      ),
+    ),
+  );
+  try {
+    return { result: await during(), events };
+  } finally {
+    for (const c of controllers) c.abort();
+  }
+}
 
 describe("production: drain -> rollout -> trigger -> test revision -> verdict", () => {
   let w: Awaited<ReturnType<typeof world>>;
@@ -165,6 +226,7 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
       }),
       // Builds long enough that the checkout in flight at start is still running when the drain begins.
       { buildMs: 30_000 },
+      cluster,
     );
   }, 120_000);
   afterAll(() => w.close());
@@ -201,15 +263,12 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
       tag: expect.stringMatching(/^kernelci\.org-\d{8}\.0$/),
     });
     expect(fs.readFileSync(path.join(w.dir, "report.md"), "utf8")).toMatch(/## Verdict\n\nok\n/);
-    const scale = fs
-      .readFileSync(`${renderDirOf(w.dir)}-operations/trigger-scale.jsonl`, "utf8")
-      .trim()
-      .split("\n");
-    // Paused by the drain, resumed once the rollout is done.
-    expect(scale.map((l) => JSON.parse(l))).toMatchObject([
-      { namespace: "kernelci-pipeline", name: "trigger", replicas: 0 },
-      { namespace: "kernelci-pipeline", name: "trigger", replicas: 1 },
-    ]);
+    // The first rollout creates the trigger: there was nothing to pause.
+    const trigger = await cluster.apps.readNamespacedDeployment({
+      namespace: "proc-production-pipeline",
+      name: "trigger",
+    });
+    expect(trigger.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
     expect(w.jenkins.builds).toEqual([{ job: "job-dsl", parameters: { REVISION: "jenkins-r1" } }]);
     // The API and Jenkins tokens the providers used are nowhere in plaintext in the state.
     const state = fs
@@ -228,6 +287,48 @@ describe("production: drain -> rollout -> trigger -> test revision -> verdict", 
     expect(steps).toEqual([]);
     expect(checkouts(w.sim)).toBe(before);
     expect(w.jenkins.builds).toHaveLength(1);
+  }, 600_000);
+
+  it("a new release: the trigger is at 0 on the API server while the API Deployment changes, then back", async () => {
+    const api = { ...(localFile["kernelci:api"] as object), accessTokenExpireSeconds: 7300 };
+    // Without the verdict this time: the order of the pause is what this checks.
+    await w.reconfigure(
+      { pipeCleaner: { enabled: false }, jenkinsSeed: { enabled: false } },
+      { "kernelci:api": api },
+    );
+    const { events } = await watchDeployments(["proc-production-api", "proc-production-pipeline"], () =>
+      up(w.stack),
+    );
+    const trigger = "proc-production-pipeline/trigger";
+    const apiGeneration = events.find((e) => e.name === "proc-production-api/api")?.generation ?? 0;
+    const apiChanged = events.findIndex(
+      (e) => e.name === "proc-production-api/api" && e.generation > apiGeneration,
+    );
+    expect(apiChanged).toBeGreaterThan(0);
+    const triggerBefore = events.slice(0, apiChanged).filter((e) => e.name === trigger);
+    // Paused, and the pause observed (no trigger pod left), before the API Deployment changed.
+    expect(triggerBefore[triggerBefore.length - 1]).toMatchObject({ replicas: 0, statusReplicas: 0 });
+    expect(triggerBefore.some((e) => e.replicas === 1)).toBe(true);
+    expect(
+      events.slice(apiChanged).some((e) => e.name === trigger && e.replicas === 1 && e.statusReplicas === 1),
+    ).toBe(true);
+    const now = await cluster.apps.readNamespacedDeployment({
+      namespace: "proc-production-pipeline",
+      name: "trigger",
+    });
+    expect(now.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
+  }, 600_000);
+
+  it("refresh reads the replicas of a trigger scaled by hand", async () => {
+    await cluster.apps.patchNamespacedDeploymentScale(
+      { namespace: "proc-production-pipeline", name: "trigger", body: { spec: { replicas: 3 } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    const drainState = async () =>
+      (await w.stack.exportStack()).deployment.resources.find((r: { urn: string }) => drainUrn.test(r.urn));
+    await w.stack.refresh({ target: [(await drainState()).urn] });
+    const drain = await drainState();
+    expect(drain.outputs.triggerReplicas).toBe(3);
   }, 600_000);
 });
 
@@ -327,7 +428,13 @@ describe("failures name what to look at", () => {
 describe("a drain that never empties", () => {
   let w: Awaited<ReturnType<typeof world>>;
   beforeAll(async () => {
-    w = await world("proc-drain", "drain-stuck", () => ({ drain: { enabled: true, timeoutMinutes: 0.05 } }));
+    w = await world(
+      "proc-drain",
+      "drain-stuck",
+      () => ({ drain: { enabled: true, timeoutMinutes: 0.05 } }),
+      {},
+      cluster,
+    );
   }, 120_000);
   afterAll(() => w.close());
 

@@ -59,7 +59,7 @@ export function renderDirOf(dir: string): string {
 /**
  * A stack of this program, isolated from the checkout: its own file backend, project file and
  * stack file under `dir` (the project's `main` points back at the repository), configured like
- * the local stack, rendering to `renderDirOf(dir)`, with `config` overriding plain keys
+ * the local stack, rendering to `renderDirOf(dir)` (or deploying to `cluster`), with `config` overriding plain keys
  * (`kernelci:<key>` -> value). Committed files, the user's own local stack and its fixtures
  * stay untouched: unless `config` sets them, the staging branches come from a fresh copy of
  * the local forge under `dir`, and the pipe cleaner is off (it needs a KernelCI API simulator).
@@ -68,6 +68,8 @@ export async function localStack(
   stackName: string,
   dir: string,
   config: Record<string, unknown> = {},
+  /** Deploy to the cluster of this kubeconfig instead of rendering manifests. */
+  cluster?: string,
 ): Promise<Stack> {
   const workDir = path.join(dir, "project");
   fs.mkdirSync(path.join(dir, "state"), { recursive: true });
@@ -77,7 +79,12 @@ export async function localStack(
   fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project.toString());
 
   const stackFile = parseDocument(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8"));
-  stackFile.setIn(["config", "kernelci:kubernetes", "renderDir"], renderDirOf(dir));
+  if (cluster === undefined) {
+    stackFile.deleteIn(["config", "kernelci:kubernetes", "kubeconfig"]);
+    stackFile.setIn(["config", "kernelci:kubernetes", "renderDir"], renderDirOf(dir));
+  } else {
+    stackFile.setIn(["config", "kernelci:kubernetes", "kubeconfig"], cluster);
+  }
   if (!("kernelci:staging" in config)) {
     const forge = path.join(dir, "forge");
     if (!fs.existsSync(forge)) createLocalForge(forge);

@@ -1,4 +1,4 @@
-import { ConfigError, parseStackConfig } from "../../config/load";
+import { ConfigError, localCluster, parseStackConfig } from "../../config/load";
 import { isSecretConfigKey, rawStackConfig, type StackName } from "../support/mockProgram";
 
 /** The problems reported for a committed stack file with `edit` applied to its raw config. */
@@ -82,5 +82,41 @@ describe("an invalid platform configuration", () => {
         expect.stringMatching(/^kernelci:legacy\.jenkinsHost: /),
       ]),
     );
+  });
+
+  it("names a kubernetes section with both a cluster and a render directory, and a drain without a cluster", () => {
+    const found = problems("local", (c) => {
+      section(c, "kubernetes").renderDir = "rendered/local";
+    });
+    expect(found).toEqual([expect.stringMatching(/^kernelci:kubernetes: set either a cluster .* not both/)]);
+    const renderOnly = problems("local", (c) => {
+      delete section(c, "kubernetes").kubeconfig;
+      section(c, "kubernetes").renderDir = "rendered/local";
+      section(c, "procedure").drain = { enabled: true };
+    });
+    expect(renderOnly).toEqual([
+      expect.stringMatching(/^kernelci:procedure\.drain\.enabled: needs a cluster .*renderDir only renders/),
+    ]);
+  });
+});
+
+describe("the local stack's cluster", () => {
+  const config = (kubernetes: Record<string, unknown>, environment = "local") =>
+    ({ environment, kubernetes }) as unknown as Parameters<typeof localCluster>[0];
+  const own = { kubeconfig: ".local/cluster/kubeconfig", namespaces: {} };
+
+  it("is the one KCI_LOCAL_KUBECONFIG names when set", () => {
+    expect(localCluster(config(own), { KCI_LOCAL_KUBECONFIG: "/home/me/.kube/kind" })).toMatchObject({
+      kubeconfig: "/home/me/.kube/kind",
+    });
+    expect(localCluster(config(own), {})).toBe(own);
+  });
+
+  it("stays as configured on staging and production, and on a render-only local stack", () => {
+    const env = { KCI_LOCAL_KUBECONFIG: "/home/me/.kube/kind" };
+    const staging = { context: "aks-kbuild-staging", namespaces: {} };
+    expect(localCluster(config(staging, "staging"), env)).toBe(staging);
+    const rendered = { renderDir: "rendered/local", namespaces: {} };
+    expect(localCluster(config(rendered), env)).toBe(rendered);
   });
 });

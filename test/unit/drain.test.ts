@@ -1,20 +1,35 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { DrainFailure, drain, inFlight, recentSince, resume } from "../../lib/kernelci/drain";
 import type { KernelciNode } from "../../lib/kernelci/node";
-import { recordingScaler } from "../../lib/kernelci/scale";
+import type { DeploymentScaler } from "../../lib/kernelci/scale";
 import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
 import { compressedTimings, SimulatorStore, storeApi } from "../../local/kernelciSimulator/store";
 import { fakeClock } from "../support/clock";
+
+/** Deployments in memory (namespace/name -> replicas), with the scale calls made. */
+function fakeScaler(deployments: Record<string, number>) {
+  const calls: { namespace: string; name: string; replicas: number }[] = [];
+  const scaler: DeploymentScaler = {
+    target: "memory",
+    async replicas(namespace, name) {
+      return deployments[`${namespace}/${name}`] ?? null;
+    },
+    async scale(namespace, name, replicas) {
+      const previous = deployments[`${namespace}/${name}`];
+      if (previous === undefined) return null;
+      calls.push({ namespace, name, replicas });
+      deployments[`${namespace}/${name}`] = replicas;
+      return previous;
+    },
+  };
+  return Object.assign(scaler, { calls });
+}
 
 function setup(scenario: ScenarioName) {
   const start = Date.parse("2026-11-20T10:00:00Z");
   const store = new SimulatorStore(scenario, compressedTimings, start, "d4a1d4a1");
   const clock = fakeClock(start, (now) => store.tick(now));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-drain-"));
-  const file = path.join(dir, "trigger-scale.jsonl");
-  return { store, clock, file, deps: { api: storeApi(store), scaler: recordingScaler(file) } };
+  const scaler = fakeScaler({ "kernelci-pipeline/trigger": 1 });
+  return { store, clock, scaler, deps: { api: storeApi(store), scaler } };
 }
 
 const run = (force: boolean) => ({
@@ -41,18 +56,13 @@ describe("drain decisions", () => {
 
 describe("the drain against the simulated pipeline", () => {
   it("pauses the trigger, then waits for the checkout in flight to finish", async () => {
-    const { store, clock, file, deps } = setup("happy");
+    const { store, clock, scaler, deps } = setup("happy");
     const pending = store.all().filter((n) => n.state !== "done");
     expect(pending.length).toBe(1);
     const result = await drain(deps, run(false), clock);
     expect(result).toMatchObject({ triggerReplicasBefore: 1, inFlight: [], forced: false, cancelled: [] });
     expect(store.all().every((n) => n.state === "done")).toBe(true);
-    const recorded = fs
-      .readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(recorded).toMatchObject([{ namespace: "kernelci-pipeline", name: "trigger", replicas: 0 }]);
+    expect(scaler.calls).toEqual([{ namespace: "kernelci-pipeline", name: "trigger", replicas: 0 }]);
   });
 
   it("fails on timeout with the ids still in flight, leaving the trigger paused", async () => {
@@ -90,15 +100,11 @@ describe("the drain against the simulated pipeline", () => {
   });
 
   it("resumes the trigger at the replicas it had, and leaves alone a trigger that did not exist", async () => {
-    const { clock, file, deps } = setup("happy");
+    const { clock, scaler, deps } = setup("happy");
     const result = await drain(deps, run(false), clock);
     await resume(deps.scaler, run(false).trigger, result.triggerReplicasBefore);
     await resume(deps.scaler, { namespace: "kernelci-pipeline", name: "absent" }, null);
-    const recorded = fs
-      .readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l).replicas);
-    expect(recorded).toEqual([0, 1]);
+    expect(scaler.calls.map((c) => c.replicas)).toEqual([0, 1]);
+    expect(await scaler.replicas("kernelci-pipeline", "trigger")).toBe(1);
   });
 });

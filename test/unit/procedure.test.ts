@@ -72,7 +72,7 @@ describe("the procedure around the rollout", () => {
     expect(before.rolloutAfter).toEqual([before.drain]);
     expect(byName("-drain")?.inputs).toMatchObject({
       trigger: { namespace: "kernelci-pipeline", name: "trigger" },
-      scaler: { kind: "kubectl", context: "aks-kernelci-production" },
+      scaler: { kubeconfig: null, context: "aks-kernelci-production" },
       timeoutMinutes: 90,
       force: false,
       legacy: null,
@@ -111,7 +111,7 @@ describe("the procedure around the rollout", () => {
     expect(registered.map((r) => r.name)).toEqual(["env"]);
   });
 
-  it("a rendered-only stack records the trigger pause instead of scaling a cluster", async () => {
+  it("the local stack scales the trigger on its local cluster, with paths from the project root", async () => {
     await wire(
       stackConfig("local", {
         kernelciApiUrl: "http://127.0.0.1:8901/",
@@ -124,11 +124,15 @@ describe("the procedure around the rollout", () => {
         pipeCleaner: { enabled: true },
       }),
     );
-    const drain = byName("-drain")?.inputs as { scaler: { kind: string; file: string } };
-    expect(drain.scaler.kind).toBe("record");
-    expect(drain.scaler.file).toMatch(/rendered\/local-operations\/trigger-scale\.jsonl$/);
+    const drain = byName("-drain")?.inputs as { scaler: { kubeconfig: string; context: null } };
+    expect(drain.scaler).toEqual({
+      kubeconfig: expect.stringMatching(/^\/.*\/\.local\/cluster\/kubeconfig$/),
+      context: null,
+    });
     expect(byName("-kernel-test-revision")?.inputs.remote).toMatch(/^\/.*\.local\/kernel\/linux\.git$/);
-    expect(byName("-pipe-cleaner")?.inputs.pauseHint).toBe("nothing to pause on a rendered-only stack");
+    expect(byName("-pipe-cleaner")?.inputs.pauseHint).toBe(
+      `kubectl --kubeconfig ${drain.scaler.kubeconfig} -n kernelci-pipeline scale deployment/trigger --replicas=0`,
+    );
   });
 
   it("drains and revises again only when the rollout changes", async () => {

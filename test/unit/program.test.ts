@@ -1,12 +1,24 @@
-import { runProgram } from "../support/mockProgram";
+import { runProgram, stackFileConfig } from "../support/mockProgram";
 
 describe("the program", () => {
-  it("renders the local stack to a directory and registers no docker or github resource", async () => {
+  it("deploys the local stack to the local cluster and registers no docker or github resource", async () => {
     const { resources, outputs } = await runProgram("local");
     const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
-    expect(provider?.inputs.renderYamlToDirectory).toMatch(/rendered\/local$/);
+    expect(provider?.inputs.kubeconfig).toMatch(/^\/.*\/\.local\/cluster\/kubeconfig$/);
+    expect(provider?.inputs.renderYamlToDirectory).toBeUndefined();
     expect(resources.filter((r) => /^(docker|github):/.test(r.type))).toEqual([]);
     expect(outputs.environment).toBe("local");
+  });
+
+  it("renders manifests only to kubernetes.renderDir", async () => {
+    const local = stackFileConfig("local")["kernelci:kubernetes"] as Record<string, unknown>;
+    const { kubeconfig: _, ...rest } = local;
+    const { resources } = await runProgram("local", {
+      "kernelci:kubernetes": { ...rest, renderDir: "rendered/local" },
+    });
+    const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes");
+    expect(provider?.inputs.renderYamlToDirectory).toMatch(/^\/.*\/rendered\/local$/);
+    expect(provider?.inputs.kubeconfig).toBeUndefined();
   });
 
   it("targets the staging cluster context", async () => {
