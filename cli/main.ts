@@ -1,4 +1,5 @@
 import { type CliIo, processIo, UsageError } from "./io";
+import { printableLines } from "./printable";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
@@ -21,10 +22,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`kci-deploy ${name}: ${err.message}\n`);
+      io.stderr(`kci-deploy ${name}: ${printableLines(err.message)}\n`);
       return 2;
     }
-    io.stderr(`kci-deploy ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`kci-deploy ${name}: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
 }
