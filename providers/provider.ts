@@ -28,8 +28,11 @@ export interface ProviderSpec<I, O> {
   id(inputs: I): string;
   /** Does the work; `previous` is the last state (null on create). Throws to fail `up`. */
   apply(inputs: I, previous: State<I, O> | null): Promise<O>;
-  /** What can be observed of the real thing now, for `pulumi refresh` (a head, a tag, replicas). */
-  read?(id: string, state: State<I, O>): Promise<Partial<O>>;
+  /**
+   * What can be observed of the real thing now, for `pulumi refresh` (a head, a tag, replicas);
+   * null when it is gone (refresh drops the resource, the next `up` creates it again).
+   */
+  read?(id: string, state: State<I, O>): Promise<Partial<O> | null>;
   /** What to undo on delete; without it, deleting the resource leaves the outside world alone. */
   delete?(id: string, state: State<I, O>): Promise<void>;
 }
@@ -83,7 +86,9 @@ export function defineProvider<I, O>(spec: ProviderSpec<I, O>): TypedProvider<I,
       return { outs: await run(news, olds) };
     },
     async read(id, state) {
-      return { id, props: spec.read ? { ...state, ...(await spec.read(id, state)) } : state };
+      if (!spec.read) return { id, props: state };
+      const observed = await spec.read(id, state);
+      return observed === null ? {} : { id, props: { ...state, ...observed } };
     },
     async delete(id, state) {
       await spec.delete?.(id, state);

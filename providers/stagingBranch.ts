@@ -41,6 +41,8 @@ export const stagingBranchProvider = defineProvider<
   secrets: ["token"],
   id: (inputs) => `${inputs.repo}:${inputs.branch}`,
   apply: (inputs) => loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date()),
+  // The remote's branch head and tag: after an interrupted `up`, what was really pushed.
+  read: (_id, state) => loadModule<Engine>(engineModule).readStagingBranch(state),
   // No delete: removing a repository from the configuration must not destroy the remote branch
   // and tags people may still be testing.
 });

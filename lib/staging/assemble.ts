@@ -391,28 +391,26 @@ export async function applyStagingBranch(
 
 /**
  * The resource as the remote has it (`pulumi refresh`, and after an interrupted `up`): the
- * branch's head and the newest dated tag at it, the rest of the state kept. Null when the
- * remote has no such branch (the resource is gone).
+ * branch's head and the newest dated tag at it. Null when the remote has no such branch (the
+ * resource is gone).
  */
 export async function readStagingBranch(
-  state: StagingBranchOutputs & { token?: string },
-): Promise<StagingBranchOutputs | null> {
-  const { token, ...outputs } = state;
-  const branchRef = `refs/heads/${state.branch}`;
-  const refs = await lsRemote(
-    state.remote,
-    [branchRef, `refs/tags/${state.tagPrefix}*`],
-    token ? { token } : undefined,
-  );
+  state: Partial<StagingBranchOutputs>,
+  auth?: GitAuth,
+): Promise<Pick<StagingBranchOutputs, "head" | "tag"> | null> {
+  const { remote, branch, tagPrefix } = state;
+  if (!remote || !branch || tagPrefix === undefined)
+    throw new Error("StagingBranch state without remote, branch or tagPrefix: cannot read it");
+  const branchRef = `refs/heads/${branch}`;
+  const refs = await lsRemote(remote, [branchRef, `refs/tags/${tagPrefix}*`], auth);
   const head = refs.get(branchRef);
   if (head === undefined) return null;
   const tag =
     [...refs.entries()]
       // Annotated tags are listed twice; the `^{}` line names the commit they point at.
       .filter(([ref, sha]) => ref.endsWith("^{}") && sha === head)
-      .map(([ref]) => parseDatedTag(state.tagPrefix, ref.slice("refs/tags/".length, -"^{}".length)))
+      .map(([ref]) => parseDatedTag(tagPrefix, ref.slice("refs/tags/".length, -"^{}".length)))
       .filter((t) => t !== null)
       .sort(compareDatedTags)[0]?.name ?? null;
-  const moved = head !== state.head;
-  return { ...outputs, head, tag, pushed: moved ? true : state.pushed };
+  return { head, tag };
 }
