@@ -1,4 +1,4 @@
-import { Octokit } from "@octokit/rest";
+import { createOctokit, DEFAULT_HTTP_TIMEOUT_MS, describeRequestFailure } from "../forge/octokit";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
 export interface WorkflowRef {
@@ -10,6 +10,8 @@ export interface WorkflowRef {
   ref: string;
   /** REST API root; GitHub's by default, a local double in tests. */
   apiUrl?: string;
+  /** The longest wait for one API answer (ms). */
+  requestTimeoutMs?: number;
 }
 
 export interface WorkflowRunResult {
@@ -47,13 +49,12 @@ export async function dispatchAndWait(
   policy: PollPolicy,
   clock: Clock = systemClock,
 ): Promise<WorkflowRunResult> {
-  const octokit = new Octokit({
-    auth: token,
-    ...(workflow.apiUrl ? { baseUrl: workflow.apiUrl } : {}),
-    // Failed requests are reported once, by the errors below, with what to do next.
-    log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
-  });
+  const octokit = createOctokit({ token, baseUrl: workflow.apiUrl, timeoutMs: workflow.requestTimeoutMs });
+  const api = (workflow.apiUrl ?? "https://api.github.com").replace(/\/$/, "");
+  const failure = (err: unknown, path: string) =>
+    describeRequestFailure(err, `${api}${path}`, workflow.requestTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
   const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
+  const dispatchPath = `/repos/${workflow.owner}/${workflow.repo}/actions/workflows/${workflow.workflow}/dispatches`;
   const dispatched = await octokit.rest.actions
     .createWorkflowDispatch({
       owner: workflow.owner,
@@ -63,16 +64,16 @@ export async function dispatchAndWait(
       inputs,
       return_run_details: true,
     })
-    .catch((error: { status?: number; message?: string }) => {
+    .catch((error: unknown) => {
       throw new WorkflowRunFailure(
-        `Dispatching ${where} failed (HTTP ${error.status ?? "?"}): ${error.message}. Nothing was built.`,
+        `Dispatching ${where} failed: ${failure(error, dispatchPath)}. Nothing was built.`,
         null,
       );
     });
   const details = dispatched.data as { workflow_run_id?: number; html_url?: string } | undefined;
   if (details?.workflow_run_id === undefined) {
     throw new WorkflowRunFailure(
-      `Dispatching ${where}: the server did not return the run's details (return_run_details), so the run cannot be ` +
+      `Dispatching ${where}: ${api}${dispatchPath} did not return the run's details (return_run_details), so the run cannot be ` +
         "identified safely. A run may have started: look at the repository's Actions page before retrying.",
       null,
     );
@@ -82,11 +83,21 @@ export async function dispatchAndWait(
   try {
     const run = await pollUntil<RunState, RunState | null>(
       async () => {
-        const { data } = await octokit.rest.actions.getWorkflowRun({
-          owner: workflow.owner,
-          repo: workflow.repo,
-          run_id: runId,
-        });
+        const { data } = await octokit.rest.actions
+          .getWorkflowRun({ owner: workflow.owner, repo: workflow.repo, run_id: runId })
+          .catch((error: unknown) => {
+            const path = `/repos/${workflow.owner}/${workflow.repo}/actions/runs/${runId}`;
+            throw new WorkflowRunFailure(
+              `Following ${fallbackUrl} failed: ${failure(error, path)}. The run was not cancelled: look at it before retrying.`,
+              details.html_url ?? null,
+            );
+          });
+        if (typeof data !== "object" || data === null || typeof data.status !== "string") {
+          throw new WorkflowRunFailure(
+            `Following ${fallbackUrl}: ${api}/repos/${workflow.owner}/${workflow.repo}/actions/runs/${runId} did not answer a workflow run.`,
+            details.html_url ?? null,
+          );
+        }
         const state: RunState = {
           status: data.status ?? "unknown",
           conclusion: data.conclusion,

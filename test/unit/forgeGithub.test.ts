@@ -70,7 +70,7 @@ describe("the GitHub forge", () => {
   it("names the repository and the API on other failures", async () => {
     const forge = new GithubForge({ owner: "kernelci", apiUrl: server.url });
     await expect(forge.openPulls("no-such-repo")).rejects.toThrow(
-      /kernelci\/no-such-repo at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
+      /kernelci\/no-such-repo at http:\/\/127\.0\.0\.1:\d+ failed: \S+\/repos\/kernelci\/no-such-repo\/pulls\S* answered HTTP 404/,
     );
   });
 
