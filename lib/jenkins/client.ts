@@ -69,7 +69,19 @@ export function jenkinsClient(options: JenkinsOptions) {
     return response;
   }
 
-  const json = async <T>(path: string): Promise<T> => (await (await call("GET", path)).json()) as T;
+  /** A JSON answer; a body cut short, garbled or late (same deadline) is named with its URL. */
+  async function readJson<T>(response: Response, url: string): Promise<T> {
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      throw new JenkinsFailure(`Jenkins GET ${url} answered an unreadable body: ${String(error)}`, url);
+    }
+  }
+
+  const json = async <T>(path: string): Promise<T> => {
+    const response = await call("GET", path);
+    return readJson<T>(response, response.url || (path.startsWith("http") ? path : `${base}${path}`));
+  };
 
   /** Headers for a POST: the crumb when CSRF protection is on (404 means it is off). */
   async function crumbHeaders(): Promise<Record<string, string>> {
@@ -86,7 +98,9 @@ export function jenkinsClient(options: JenkinsOptions) {
         `Jenkins GET ${url} answered ${response.status}${authHint(response.status)}`,
         url,
       );
-    const crumb = (await response.json()) as { crumbRequestField: string; crumb: string };
+    const crumb = await readJson<{ crumbRequestField: string; crumb: string }>(response, url);
+    if (typeof crumb?.crumbRequestField !== "string" || typeof crumb.crumb !== "string")
+      throw new JenkinsFailure(`Jenkins GET ${url} answered no crumb`, url);
     const cookie = response.headers.get("set-cookie")?.split(";")[0];
     return { [crumb.crumbRequestField]: crumb.crumb, ...(cookie ? { Cookie: cookie } : {}) };
   }
