@@ -11,6 +11,20 @@ describe("the GitHub forge", () => {
     server.requests.length = 0;
   });
 
+  it("defect 13: a head.sha that is not a commit id counts as a missing head, never reaching git", async () => {
+    server.setPulls("kernelci", "kernelci-api", [
+      githubPull(1, {
+        head: { sha: "--upload-pack=touch /tmp/pwned", ref: "x", repo: { owner: { login: "alice" } } },
+      }),
+      githubPull(2, { head: { sha: "a".repeat(40), ref: "y", repo: { owner: { login: "alice" } } } }),
+    ]);
+    const found = await new GithubForge({ owner: "kernelci", apiUrl: server.url }).openPulls("kernelci-api");
+    expect(found.map((p) => [p.number, p.headSha])).toEqual([
+      [1, null],
+      [2, "a".repeat(40)],
+    ]);
+  });
+
   it("reads every page of open PRs (Link header), with the token, beyond 100", async () => {
     const pulls = Array.from({ length: 250 }, (_, i) => githubPull(i + 1));
     pulls[4] = githubPull(5, { head: { sha: "f".repeat(40), ref: "x", repo: null } });
