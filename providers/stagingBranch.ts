@@ -6,6 +6,8 @@ import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/staging/assemble");
 const engineModule = projectModule("lib/staging/assemble");
+type Children = typeof import("../lib/git/children");
+const childrenModule = projectModule("lib/git/children");
 
 export const stagingBranchProvider = defineProvider<
   StagingBranchInputs,
@@ -40,7 +42,11 @@ export const stagingBranchProvider = defineProvider<
   diff: planDiff,
   secrets: ["token"],
   id: (inputs) => `${inputs.repo}:${inputs.branch}`,
-  apply: (inputs) => loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date()),
+  apply: (inputs) => {
+    // The provider's git children die with it, and with the engine that started it.
+    loadModule<Children>(childrenModule).guardChildProcesses({ exitWithParent: true });
+    return loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date());
+  },
   // The remote's branch head and tag: after an interrupted `up`, what was really pushed.
   read: (_id, state) => loadModule<Engine>(engineModule).readStagingBranch(state),
   // No delete: removing a repository from the configuration must not destroy the remote branch

@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { guardChildProcesses } from "../git/children";
 import { branchNameProblem, isCommitId, repoNameProblem, tagPrefixProblem } from "../git/names";
 import { listPatches, patchesDigest } from "../git/patches";
 import { pathInside } from "../git/paths";
@@ -368,8 +367,6 @@ export async function applyStagingBranch(
   inputs: StagingBranchInputs,
   now: Date,
 ): Promise<StagingBranchOutputs> {
-  // This runs in the provider process: its git children die with it, and with the engine.
-  guardChildProcesses({ exitWithParent: true });
   const { workDir, token, ...plan } = inputs;
   const result = await assembleStagingBranch({
     ...plan,
