@@ -9,6 +9,12 @@ import { branchNameProblem, repoNameProblem, tagPrefixProblem } from "../lib/git
 /** A web URL (APIs, Jenkins, labs): http or https only, never file: or javascript:. */
 export const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
+/** A git remote on a mirror or a local copy (tests, air-gapped hosts) as well: also file. */
+export const gitRemoteUrl = z.url({
+  protocol: /^(https?|ssh|git|file)$/,
+  error: "expected an https, http, ssh, git or file URL",
+});
+
 /** A git remote fetched or pushed over the network: https, http, ssh or git. */
 export const gitUrl = z.url({
   protocol: /^(https?|ssh|git)$/,

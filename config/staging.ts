@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { branchName, httpUrl, repoName, tagPrefix } from "./names";
+import { branchName, gitRemoteUrl, httpUrl, repoName, tagPrefix } from "./names";
 
 /** Where PRs come from: GitHub, or a local git remote with a JSON list of PRs (local stack). */
 export const forgeSchema = z.discriminatedUnion("kind", [
@@ -9,8 +9,8 @@ export const forgeSchema = z.discriminatedUnion("kind", [
       owner: z.string().min(1),
       /** REST API root (GitHub Enterprise); default https://api.github.com. */
       apiUrl: httpUrl.optional(),
-      /** Where repositories are cloned from and pushed to (with the token, so https); default https://github.com. */
-      gitUrl: httpUrl.optional(),
+      /** Where repositories are cloned from and pushed to; default https://github.com. */
+      gitUrl: gitRemoteUrl.optional(),
     })
     .strict(),
   /** `<root>/<repo>.git` with refs/pull/<N>/head, and `<root>/<repo>.pulls.json`; relative to the project. */
