@@ -75,4 +75,32 @@ describe("staging branches on the real engine", () => {
     expect(changedInputs).toEqual(["eligible"]);
     expect(Object.entries(preview.changeSummary).filter(([op]) => op !== "same")).toEqual([["update", 1]]);
   }, 600_000);
+
+  it("refresh reads what the remote really holds: a push the state never recorded (an interrupted up)", async () => {
+    const remote = path.join(forge, "kernelci-core.git");
+    const head = branchOf("kernelci-core");
+    const who = {
+      GIT_AUTHOR_NAME: "k",
+      GIT_AUTHOR_EMAIL: "k@k",
+      GIT_COMMITTER_NAME: "k",
+      GIT_COMMITTER_EMAIL: "k@k",
+    };
+    const pushed = git(
+      remote,
+      ["commit-tree", `${head}^{tree}`, "-p", head, "-m", "pushed by a killed up"],
+      undefined,
+      who,
+    ).trim();
+    git(remote, ["update-ref", "refs/heads/staging.kernelci.org", pushed]);
+    git(remote, ["tag", "-a", "-m", "killed up", "staging-20990101.0", pushed], undefined, who);
+
+    expect((await stack.refresh()).summary.result).toBe("succeeded");
+    const resources = (await stack.exportStack()).deployment.resources as {
+      type: string;
+      urn: string;
+      outputs: object;
+    }[];
+    const core = resources.find((r) => r.type === BRANCH_TYPE && r.urn.endsWith("::kernelci-core"));
+    expect(core?.outputs).toMatchObject({ head: pushed, tag: "staging-20990101.0" });
+  }, 600_000);
 });
