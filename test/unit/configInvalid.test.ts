@@ -151,7 +151,7 @@ describe("configuration a hostile user could write (issue 10)", () => {
     const raw = Object.fromEntries(
       Object.entries({
         ...plain,
-        ...plantedSecrets(Object.keys((plain["kernelci:labs"] as object) ?? {})),
+        ...plantedSecrets(plain),
       }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
     );
     expect(() => parseStackConfig(raw, (key) => secretKeys.has(key), "Pulumi.staging.yaml", leaves)).toThrow(
