@@ -48,7 +48,8 @@ export const stagingBranchProvider = defineProvider<
     loadModule<Children>(childrenModule).guardChildProcesses({ exitWithParent: true });
     return loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date());
   },
-  // The remote's branch head and tag: after an interrupted `up`, what was really pushed.
+  // What the remote holds: the branch's head and the tag at it (both null once the branch is
+  // deleted); after an interrupted `up`, what was really pushed.
   read: (_id, state) => loadModule<Engine>(engineModule).readStagingBranch(state),
   // No delete: removing a repository from the configuration must not destroy the remote branch
   // and tags people may still be testing.

@@ -1,3 +1,4 @@
+import { KciError } from "../errors";
 import { createOctokit, DEFAULT_HTTP_TIMEOUT_MS, describeRequestFailure } from "../forge/octokit";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
@@ -10,8 +11,6 @@ export interface WorkflowRef {
   ref: string;
   /** REST API root; GitHub's by default, a local double in tests. */
   apiUrl?: string;
-  /** The longest wait for one API answer (ms). */
-  requestTimeoutMs?: number;
 }
 
 export interface WorkflowRunResult {
@@ -20,12 +19,12 @@ export interface WorkflowRunResult {
   conclusion: string;
 }
 
-export class WorkflowRunFailure extends Error {
+export class WorkflowRunFailure extends KciError {
   constructor(
     message: string,
     readonly runUrl: string | null,
   ) {
-    super(message);
+    super("remote", message);
     this.name = "WorkflowRunFailure";
   }
 }
@@ -36,26 +35,69 @@ interface RunState {
   html_url: string;
 }
 
+/** The two Actions calls a build needs, in Octokit's shape: `actionsClient` or a double. */
+export interface ActionsClient {
+  createWorkflowDispatch(params: {
+    owner: string;
+    repo: string;
+    workflow_id: string;
+    ref: string;
+    inputs: Record<string, string>;
+    return_run_details: boolean;
+  }): Promise<{ data: unknown }>;
+  getWorkflowRun(params: {
+    owner: string;
+    repo: string;
+    run_id: number;
+  }): Promise<{ data: { status: string | null; conclusion: string | null; html_url: string } }>;
+}
+
 /**
- * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
- * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
- * with backoff until the run completes or the deadline passes, then checks its conclusion:
- * completed is not success (a defect of the legacy scripts).
+ * The real client: Octokit with `token`, against GitHub or `apiUrl` (a local double in tests),
+ * each request under a deadline; a failure or an answer that is not JSON names the URL.
  */
-export async function dispatchAndWait(
+export function actionsClient(
+  token: string,
+  apiUrl?: string,
+  timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+): ActionsClient {
+  const octokit = createOctokit({ token, baseUrl: apiUrl, timeoutMs });
+  const api = (apiUrl ?? "https://api.github.com").replace(/\/$/, "");
+  const named = async <T extends { data: unknown }>(path: string, call: Promise<T>): Promise<T> => {
+    const response = await call.catch((err: { status?: number; response?: unknown }) => {
+      throw Object.assign(new Error(describeRequestFailure(err, `${api}${path}`, timeoutMs)), {
+        status: err.response === undefined ? undefined : err.status,
+      });
+    });
+    if (typeof response.data !== "object" || response.data === null)
+      throw new Error(`${api}${path} did not answer JSON`);
+    return response;
+  };
+  return {
+    createWorkflowDispatch: (params) =>
+      named(
+        `/repos/${params.owner}/${params.repo}/actions/workflows/${params.workflow_id}/dispatches`,
+        octokit.rest.actions.createWorkflowDispatch(params),
+      ),
+    getWorkflowRun: (params) =>
+      named(
+        `/repos/${params.owner}/${params.repo}/actions/runs/${params.run_id}`,
+        octokit.rest.actions.getWorkflowRun(params),
+      ),
+  };
+}
+
+const describe = (workflow: WorkflowRef) =>
+  `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
+
+/** Dispatches the workflow; returns the id (and URL, if given) of the run it started. */
+async function dispatch(
+  actions: ActionsClient,
   workflow: WorkflowRef,
   inputs: Record<string, string>,
-  token: string,
-  policy: PollPolicy,
-  clock: Clock = systemClock,
-): Promise<WorkflowRunResult> {
-  const octokit = createOctokit({ token, baseUrl: workflow.apiUrl, timeoutMs: workflow.requestTimeoutMs });
-  const api = (workflow.apiUrl ?? "https://api.github.com").replace(/\/$/, "");
-  const failure = (err: unknown, path: string) =>
-    describeRequestFailure(err, `${api}${path}`, workflow.requestTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
-  const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
-  const dispatchPath = `/repos/${workflow.owner}/${workflow.repo}/actions/workflows/${workflow.workflow}/dispatches`;
-  const dispatched = await octokit.rest.actions
+): Promise<{ runId: number; url: string }> {
+  const where = describe(workflow);
+  const dispatched = await actions
     .createWorkflowDispatch({
       owner: workflow.owner,
       repo: workflow.repo,
@@ -64,40 +106,46 @@ export async function dispatchAndWait(
       inputs,
       return_run_details: true,
     })
-    .catch((error: unknown) => {
+    .catch((error: { status?: number; message?: string }) => {
       throw new WorkflowRunFailure(
-        `Dispatching ${where} failed: ${failure(error, dispatchPath)}. Nothing was built.`,
+        `Dispatching ${where} failed${error.status === undefined ? "" : ` (HTTP ${error.status})`}: ${error.message}. Nothing was built.`,
         null,
       );
     });
   const details = dispatched.data as { workflow_run_id?: number; html_url?: string } | undefined;
   if (details?.workflow_run_id === undefined) {
     throw new WorkflowRunFailure(
-      `Dispatching ${where}: ${api}${dispatchPath} did not return the run's details (return_run_details), so the run cannot be ` +
+      `Dispatching ${where}: the server did not return the run's details (return_run_details), so the run cannot be ` +
         "identified safely. A run may have started: look at the repository's Actions page before retrying.",
       null,
     );
   }
   const runId = details.workflow_run_id;
-  const fallbackUrl = details.html_url ?? `run ${runId} of ${where}`;
+  return { runId, url: details.html_url ?? `run ${runId} of ${where}` };
+}
+
+/**
+ * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
+ * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
+ * with backoff until the run completes or the deadline passes, then checks its conclusion:
+ * completed is not success (a defect of the legacy scripts).
+ */
+export async function dispatchAndWait(
+  actions: ActionsClient,
+  workflow: WorkflowRef,
+  inputs: Record<string, string>,
+  policy: PollPolicy,
+  clock: Clock = systemClock,
+): Promise<WorkflowRunResult> {
+  const { runId, url: fallbackUrl } = await dispatch(actions, workflow, inputs);
   try {
     const run = await pollUntil<RunState, RunState | null>(
       async () => {
-        const { data } = await octokit.rest.actions
-          .getWorkflowRun({ owner: workflow.owner, repo: workflow.repo, run_id: runId })
-          .catch((error: unknown) => {
-            const path = `/repos/${workflow.owner}/${workflow.repo}/actions/runs/${runId}`;
-            throw new WorkflowRunFailure(
-              `Following ${fallbackUrl} failed: ${failure(error, path)}. The run was not cancelled: look at it before retrying.`,
-              details.html_url ?? null,
-            );
-          });
-        if (typeof data !== "object" || data === null || typeof data.status !== "string") {
-          throw new WorkflowRunFailure(
-            `Following ${fallbackUrl}: ${api}/repos/${workflow.owner}/${workflow.repo}/actions/runs/${runId} did not answer a workflow run.`,
-            details.html_url ?? null,
-          );
-        }
+        const { data } = await actions.getWorkflowRun({
+          owner: workflow.owner,
+          repo: workflow.repo,
+          run_id: runId,
+        });
         const state: RunState = {
           status: data.status ?? "unknown",
           conclusion: data.conclusion,

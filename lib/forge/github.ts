@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { KciError } from "../errors";
 import { isCommitId } from "../git/names";
 import { createOctokit, DEFAULT_HTTP_TIMEOUT_MS, describeRequestFailure } from "./octokit";
 import type { Forge, PullRequest } from "./types";
@@ -21,9 +22,10 @@ export interface GithubForgeOptions {
 }
 
 /** A GitHub rate limit that does not reset soon enough to wait for it. */
-export class RateLimitError extends Error {
+export class RateLimitError extends KciError {
   constructor(url: string, resetAt: Date, authenticated: boolean) {
     super(
+      "remote",
       `GitHub rate limit exhausted for ${url} until ${resetAt.toISOString()}; nothing was changed. ` +
         (authenticated
           ? "Retry after that time."
@@ -53,9 +55,9 @@ export function rateLimitWait(
 }
 
 /** The open PRs could not be listed; the message names the URL and why. */
-export class PullListError extends Error {
+export class PullListError extends KciError {
   constructor(message: string) {
-    super(message);
+    super("remote", message);
     this.name = "PullListError";
   }
 }

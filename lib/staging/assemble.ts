@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { KciError } from "../errors";
 import { branchNameProblem, isCommitId, repoNameProblem, tagPrefixProblem } from "../git/names";
 import { listPatches, patchesDigest } from "../git/patches";
 import { pathInside } from "../git/paths";
@@ -73,7 +74,7 @@ const prList = (prs: { number: number }[]) =>
   prs.length === 0 ? "no PR" : prs.map((p) => `#${p.number}`).join(", ");
 
 /** A local patch failed to apply: the whole run stops and nothing is pushed. */
-export class PatchError extends Error {
+export class PatchError extends KciError {
   constructor(
     readonly repo: string,
     readonly patch: string,
@@ -81,6 +82,7 @@ export class PatchError extends Error {
     detail: string,
   ) {
     super(
+      "conflict",
       `${repo}: the local patch ${patch} does not apply on top of main and ${prList(mergedBefore)}; ` +
         "all patches must apply, so nothing was pushed and the remote is untouched. " +
         "Update the patch (or label the PR it conflicts with staging-skip) and run again.\n" +
@@ -91,9 +93,10 @@ export class PatchError extends Error {
 }
 
 /** The push was refused or failed; being atomic, it changed nothing on the remote. */
-export class PushError extends Error {
+export class PushError extends KciError {
   constructor(repo: string, remote: string, detail: string) {
     super(
+      "remote",
       `${repo}: pushing to ${remote} failed; the push is atomic, so the remote is untouched. ${pushAdvice(detail)}\n${detail}`,
     );
     this.name = "PushError";
@@ -114,9 +117,10 @@ export function pushAdvice(detail: string): string {
 }
 
 /** A request the engine must not run: a name git would misread, a path outside the work dir. */
-export class InvalidRequestError extends Error {
+export class InvalidRequestError extends KciError {
   constructor(repo: string, problems: string[]) {
     super(
+      "input",
       `${repo}: invalid staging request, nothing was changed:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "InvalidRequestError";
@@ -155,9 +159,10 @@ export function requestProblems(
 }
 
 /** A planned commit is not on the remote any more (a PR was force-pushed after the preview). */
-export class StalePlanError extends Error {
+export class StalePlanError extends KciError {
   constructor(repo: string, what: string, sha: string) {
     super(
+      "conflict",
       `${repo}: ${what} ${sha} is no longer on the remote (it moved after the plan was made); ` +
         "nothing was merged or pushed. Run preview/up again to plan from the current heads.",
     );
@@ -388,20 +393,19 @@ export async function applyStagingBranch(
 
 /**
  * The resource as the remote has it (`pulumi refresh`, and after an interrupted `up`): the
- * branch's head and the newest dated tag at it. Null when the remote has no such branch (the
- * resource is gone).
+ * branch's head and the newest dated tag at it; both null when the remote has no such branch.
  */
 export async function readStagingBranch(
   state: Partial<StagingBranchOutputs>,
   auth?: GitAuth,
-): Promise<Pick<StagingBranchOutputs, "head" | "tag"> | null> {
+): Promise<{ head: string | null; tag: string | null }> {
   const { remote, branch, tagPrefix } = state;
   if (!remote || !branch || tagPrefix === undefined)
     throw new Error("StagingBranch state without remote, branch or tagPrefix: cannot read it");
   const branchRef = `refs/heads/${branch}`;
   const refs = await lsRemote(remote, [branchRef, `refs/tags/${tagPrefix}*`], auth);
   const head = refs.get(branchRef);
-  if (head === undefined) return null;
+  if (head === undefined) return { head: null, tag: null };
   const tag =
     [...refs.entries()]
       // Annotated tags are listed twice; the `^{}` line names the commit they point at.

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
+import { projectRoot } from "../../lib/project";
 import { createLocalForge } from "../../local/forge";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+export const repoRoot = projectRoot;
 
 /**
  * The environment scripts/setup wrote for the real engine. The engine layer of the tests

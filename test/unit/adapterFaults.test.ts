@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { dispatchAndWait } from "../../lib/actions/workflowRun";
+import { actionsClient, dispatchAndWait } from "../../lib/actions/workflowRun";
 import { GithubForge } from "../../lib/forge/github";
 import { lsRemote } from "../../lib/git/repo";
 import { jenkinsClient } from "../../lib/jenkins/client";
@@ -27,16 +27,9 @@ const adapters: Record<string, (url: string) => Promise<unknown>> = {
     jenkinsClient({ url, user: "admin", token: "t", requestTimeoutMs: DEADLINE_MS }).build("job-dsl", {}),
   "GitHub Actions": (url) =>
     dispatchAndWait(
-      {
-        owner: "kernelci",
-        repo: "kernelci-core",
-        workflow: "rootfs.yml",
-        ref: "main",
-        apiUrl: url,
-        requestTimeoutMs: DEADLINE_MS,
-      },
+      actionsClient("t", url, DEADLINE_MS),
+      { owner: "kernelci", repo: "kernelci-core", workflow: "rootfs.yml", ref: "main" },
       {},
-      "t",
       { initialMs: 10, maxMs: 10, factor: 1, timeoutMs: 100 },
     ),
 };

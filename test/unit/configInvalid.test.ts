@@ -1,23 +1,10 @@
 import { ConfigError, parseStackConfig, plaintextSecretLeaves } from "../../config/load";
-import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
-
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
+import { isSecretConfigKey, rawStackConfig, type StackName } from "../support/mockProgram";
 
 /** The problems reported for a committed stack file with `edit` applied to its raw config. */
 function problems(stack: StackName, edit: (config: Record<string, unknown>) => void): string[] {
-  const plain = stackFileConfig(stack);
-  const config: Record<string, unknown> = structuredClone({
-    ...plain,
-    ...plantedSecrets(plain),
-  });
-  edit(config);
-  const raw = Object.fromEntries(
-    Object.entries(config)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
   try {
-    parseStackConfig(raw, (key) => secretKeys.has(key), `Pulumi.${stack}.yaml`);
+    parseStackConfig(rawStackConfig(stack, edit), isSecretConfigKey, `Pulumi.${stack}.yaml`);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;
@@ -147,14 +134,8 @@ describe("configuration a hostile user could write (issue 10)", () => {
     ].join("\n");
     const leaves = plaintextSecretLeaves(stackFile);
     expect(leaves).toEqual(["kernelci:secrets.webhookSecret", "kernelci:labTokens.lab-a.callbackToken"]);
-    const plain = stackFileConfig("staging");
-    const raw = Object.fromEntries(
-      Object.entries({
-        ...plain,
-        ...plantedSecrets(plain),
-      }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
-    expect(() => parseStackConfig(raw, (key) => secretKeys.has(key), "Pulumi.staging.yaml", leaves)).toThrow(
+    const raw = rawStackConfig("staging");
+    expect(() => parseStackConfig(raw, isSecretConfigKey, "Pulumi.staging.yaml", leaves)).toThrow(
       /kernelci:secrets\.webhookSecret: holds a secret but is stored in plaintext; set it with `pulumi config set --secret --path secrets\.webhookSecret/,
     );
   });

@@ -105,7 +105,7 @@ describe("an up killed during a push (defect 8)", () => {
 
     // The next run takes the dead run's lock at once, and reads and pushes what is real.
     fs.rmSync(hook);
-    expect(await readStagingBranch(inputs)).toBeNull();
+    expect(await readStagingBranch(inputs)).toEqual({ head: null, tag: null });
     const outputs = await applyStagingBranch(inputs, new Date("2026-11-28T04:00:00Z"));
     expect(outputs).toMatchObject({ pushed: true, tag: "staging-20261128.0" });
     expect(await readStagingBranch(outputs)).toEqual({ head: outputs.head, tag: "staging-20261128.0" });
