@@ -1,10 +1,14 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
+import { botCommand, botUsage } from "./bot";
 import { type CliIo, processIo } from "./io";
 import { printableLines } from "./printable";
+import { releaseNotesCommand, releaseNotesUsage } from "./releaseNotes";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
 const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
+  bot: { run: botCommand, usage: botUsage },
+  "release-notes": { run: (args, io) => releaseNotesCommand(args, io), usage: releaseNotesUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
