@@ -5,19 +5,21 @@ import { readBotConfig } from "../bot/configFile";
 import { postDelivery, signedDelivery, type TestEvent, testPayload } from "../bot/delivery";
 import { PulumiDeployer } from "../bot/deployer";
 import { botLogger } from "../bot/log";
+import { notifyActions } from "../bot/notifications";
 import { startBotService } from "../bot/service";
 import { deployDurationsOf, timingOf } from "../bot/settings";
 import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
 import { readEngineEnv } from "../lib/engineEnv";
+import { notifierFromEnv } from "../lib/notify/webhook";
 import { startSimulator } from "../local/kernelciSimulator/server";
 import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
 
 export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)
        kci-deploy bot simulate --events <file.jsonl> [--config <file>]
-       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping --repo <owner/name>
-         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main]
+       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping|issue_comment --repo <owner/name>
+         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main] [--body '@kcibot deploy']
 
 Runs kcibot: it deploys the stack of the file's kernelci:bot section on GitHub webhooks, paced by
 seed 003's policy, and serves its status page, /healthz and /metrics. --stack <name> reads
@@ -73,11 +75,12 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: { type: "string" },
     author: { type: "string" },
     base: { type: "string" },
+    body: { type: "string" },
   });
   const secret = io.env.KCI_BOT_WEBHOOK_SECRET;
   if (!secret) throw new UsageError("set KCI_BOT_WEBHOOK_SECRET to the bot's webhook secret");
-  if (!o.url || !o.repo || !["pull_request", "push", "ping"].includes(o.event ?? "")) {
-    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping");
+  if (!o.url || !o.repo || !["pull_request", "push", "ping", "issue_comment"].includes(o.event ?? "")) {
+    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping|issue_comment");
   }
   const event: TestEvent = {
     event: o.event as TestEvent["event"],
@@ -87,6 +90,7 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: o.sha,
     author: o.author,
     base: o.base,
+    body: o.body,
   };
   const answer = await postDelivery(o.url, await signedDelivery(secret, event.event, testPayload(event)));
   io.stdout(`${answer.status} ${answer.body}`);
@@ -122,13 +126,16 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const githubToken = io.env.GITHUB_TOKEN ?? (await deployer.secret("kernelci:secrets.githubToken"));
   const simulator = o.stack === "local" ? await localSimulator(deployer) : undefined;
+  const log = botLogger();
   const service = await startBotService({
     bot,
     staging,
     cwd,
     secrets: { webhookSecret, githubToken },
     deployer,
-    log: botLogger(),
+    log,
+    // The team's chat hears of every deploy's start and end (KCI_NOTIFY_WEBHOOK; quiet without it).
+    onAction: notifyActions(notifierFromEnv(io.env), bot.stack, bot.publicUrl, (m) => log.warn(m)),
   });
   io.stderr(`kcibot: ${bot.stack} on ${service.url} (status page ${service.url}/)\n`);
   await new Promise<void>((resolve) => {

@@ -1,7 +1,11 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
 import { botCommand, botUsage } from "./bot";
+import { cycleReportCommand, cycleReportUsage } from "./cycleReport";
 import { type CliIo, processIo } from "./io";
+import { notifyCommand, notifyUsage } from "./notify";
+import { previewCommentCommand, previewCommentUsage } from "./previewComment";
 import { printableLines } from "./printable";
+import { releaseCheckCommand, releaseCheckUsage } from "./releaseCheck";
 import { releaseNotesCommand, releaseNotesUsage } from "./releaseNotes";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
 
@@ -9,6 +13,10 @@ const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
   bot: { run: botCommand, usage: botUsage },
   "release-notes": { run: (args, io) => releaseNotesCommand(args, io), usage: releaseNotesUsage },
+  notify: { run: notifyCommand, usage: notifyUsage },
+  "preview-comment": { run: previewCommentCommand, usage: previewCommentUsage },
+  "release-check": { run: releaseCheckCommand, usage: releaseCheckUsage },
+  "cycle-report": { run: cycleReportCommand, usage: cycleReportUsage },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
