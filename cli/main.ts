@@ -4,6 +4,7 @@ import { cycleReportCommand, cycleReportUsage } from "./cycleReport";
 import { type CliIo, processIo } from "./io";
 import { notifyCommand, notifyUsage } from "./notify";
 import { previewCommentCommand, previewCommentUsage } from "./previewComment";
+import { printableLines } from "./printable";
 import { releaseCheckCommand, releaseCheckUsage } from "./releaseCheck";
 import { releaseNotesCommand, releaseNotesUsage } from "./releaseNotes";
 import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
@@ -43,7 +44,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await command.run(args, io);
   } catch (err) {
-    io.stderr(`kci-deploy ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`kci-deploy ${name}: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
     const kind = errorKind(err);
     return kind === null ? 1 : exitCodes[kind];
   }

@@ -5,12 +5,20 @@ import { parseArgs } from "node:util";
 import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
+import { branchNameProblem, repoNameProblem, tagPrefixProblem } from "../lib/git/names";
 import { lsRemote } from "../lib/git/repo";
 import { resolveLocation } from "../lib/project";
-import { type AssembleResult, assembleStagingBranch, PatchError, PushError } from "../lib/staging/assemble";
+import {
+  type AssembleResult,
+  assembleStagingBranch,
+  InvalidRequestError,
+  PatchError,
+  PushError,
+} from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
 import { planStagingBranch } from "../lib/staging/plan";
 import { type CliIo, UsageError } from "./io";
+import { printable, printableLines } from "./printable";
 
 export const stagingBranchUsage = `usage: kci-deploy staging-branch --remote <git-url> (--pulls <file> | --github <owner/repo>)
          --trusted <file> [--main main] [--branch staging.kernelci.org] [--skip-label staging-skip]
@@ -76,7 +84,7 @@ function parse(args: string[]) {
 export interface StagingBranchReport {
   merged: { number: number; head: string }[];
   skipped: { number: number; reason: string }[];
-  conflicts: { number: number; files: string[] }[];
+  conflicts: AssembleResult["conflicts"];
   head: string;
   tag: string | null;
   pushed: boolean;
@@ -105,15 +113,20 @@ export function formatTable(
   push: boolean,
 ): string {
   const merged = new Set(result.merged.map((m) => m.number));
-  const conflicts = new Map(result.conflicts.map((c) => [c.number, c.files]));
+  const conflicts = new Map(result.conflicts.map((c) => [c.number, c]));
+  const conflictNote = (number: number) => {
+    const conflict = conflicts.get(number);
+    if (conflict?.reason) return conflict.reason;
+    return `conflicts in ${conflict?.files.join(", ") || "(no path reported)"}`;
+  };
   const rows = classification.verdicts.map((v) => {
     const p = v.pull;
     const [status, note] = !v.eligible
       ? [`skip:${v.skip.reason}`, v.skip.detail]
       : merged.has(p.number)
         ? ["merged", p.title]
-        : ["conflict", `conflicts in ${(conflicts.get(p.number) ?? []).join(", ") || "(no path reported)"}`];
-    return [`#${p.number}`, status, p.headSha ? short(p.headSha) : "-", p.author, note];
+        : ["conflict", conflictNote(p.number)];
+    return [`#${p.number}`, status, p.headSha ? short(p.headSha) : "-", printable(p.author), printable(note)];
   });
   const header = ["PR", "STATUS", "HEAD", "AUTHOR", "TITLE / REASON"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -133,10 +146,25 @@ export function formatTable(
     `${repo}: ${branch} from main ${short(result.base)}`,
     line(header),
     ...rows.map(line),
-    `patches applied: ${result.patches.length ? result.patches.join(", ") : "none"}`,
+    `patches applied: ${result.patches.length ? printable(result.patches.join(", ")) : "none"}`,
     outcome,
     "",
   ].join("\n");
+}
+
+/** The branch names and tag prefix, by git's rules, before anything is read or fetched. */
+function checkNames(opts: { main: string; branch: string; "tag-prefix": string }): void {
+  for (const option of ["main", "branch"] as const) {
+    const problem = branchNameProblem(opts[option]);
+    if (problem)
+      throw new UsageError(
+        `--${option} "${printable(opts[option])}" is not a valid git branch name: it ${problem}`,
+      );
+  }
+  if (opts.branch === opts.main)
+    throw new UsageError(`--branch is the main branch (${opts.main}): the staging branch would overwrite it`);
+  const problem = tagPrefixProblem(opts["tag-prefix"]);
+  if (problem) throw new UsageError(`--tag-prefix "${printable(opts["tag-prefix"])}" ${problem}`);
 }
 
 /** `kci-deploy staging-branch`: the same plan and engine as the StagingBranch resource. */
@@ -157,6 +185,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
   if (!Number.isInteger(tagLimit) || tagLimit < 1) {
     throw new UsageError(`--tag-limit must be a positive integer, not "${opts["tag-limit"]}"`);
   }
+  checkNames(opts);
   const trusted = readTrusted(path.resolve(io.cwd, opts.trusted));
   const remote = resolveLocation(opts.remote, io.cwd);
   const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
@@ -185,6 +214,11 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     const pullsFile = path.resolve(io.cwd, opts.pulls as string);
     if (!fs.existsSync(pullsFile)) throw new UsageError(`cannot read the pulls file ${pullsFile}`);
     repo = path.basename(remote).replace(/\.git$/, "") || "repo";
+    const problem = repoNameProblem(repo);
+    if (problem)
+      throw new UsageError(
+        `the last part of --remote ${remote}, "${repo}", ${problem}; name the remote after its repository`,
+      );
     forge = new PullsFileForge(remote, pullsFile);
   }
 
@@ -220,6 +254,8 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
         "staging-work",
       ),
   );
+  if (fs.existsSync(workDir) && !fs.statSync(workDir).isDirectory())
+    throw new UsageError(`--work-dir ${workDir} is not a directory`);
   try {
     const result = await assembleStagingBranch({ ...plan, workDir, push: opts.push, now, auth });
     io.stdout(
@@ -230,9 +266,10 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     return 0;
   } catch (err) {
     if (err instanceof PatchError || err instanceof PushError) {
-      io.stderr(`${err.message}\n`);
+      io.stderr(`${printableLines(err.message)}\n`);
       return 1;
     }
+    if (err instanceof InvalidRequestError) throw new UsageError(err.message);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitUrl, httpUrl } from "./names";
 
 const hostname = z.string().regex(/^[a-z0-9.-]+$/, "expected a host name");
 
@@ -12,10 +13,10 @@ const enabledSchema = z
     frontendImage: z.string().default("kernelci/frontend:latest"),
     jenkinsImage: z.string().default("jenkins/jenkins:2.504.3-lts-jdk21"),
     /** Where the deploy host reaches Jenkins (seed job, readiness); defaults to https://jenkinsHost. */
-    jenkinsUrl: z.url().optional(),
+    jenkinsUrl: httpUrl.optional(),
     jenkinsHomeSize: z.string().default("20Gi"),
     /** The job-dsl seed job regenerates every job from this repository. */
-    jenkinsJobsRepo: z.url().default("https://github.com/kernelci/kernelci-jenkins.git"),
+    jenkinsJobsRepo: gitUrl.default("https://github.com/kernelci/kernelci-jenkins.git"),
     jenkinsJobsBranch: z.string().default("main"),
   })
   .strict();

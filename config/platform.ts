@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "./names";
 
 const name = z
   .string()
@@ -108,7 +109,7 @@ export const storageSchema = z
 export const labSchema = z
   .object({
     type: z.enum(["lava"]),
-    url: z.url(),
+    url: httpUrl,
     priority: z.number().int().min(0).max(100).default(50),
   })
   .strict();

@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { branchNameProblem } from "../lib/git/names";
+import { branchName, httpUrl } from "./names";
 
 /** Minutes may be fractional: tests against the simulator use seconds. */
 const minutes = z.number().positive();
 const percent = z.number().min(0).max(100);
 
-const treeSchema = z
-  .object({ name: z.string().min(1), url: z.string().min(1), branch: z.string().min(1) })
-  .strict();
+const treeSchema = z.object({ name: z.string().min(1), url: z.string().min(1), branch: branchName }).strict();
 
 /** Kernel test revisions pushed to the KernelCI linux repository (legacy kernel.py). */
 export const kernelSchema = z
@@ -25,7 +25,18 @@ export const kernelSchema = z
     /** The kept clone (default: .local/work/kernel under the project). */
     workDir: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((kernel, ctx) => {
+    kernel.trees.forEach((tree, i) => {
+      const problem = branchNameProblem(`${kernel.branchPrefix}${tree.name}`);
+      if (problem)
+        ctx.addIssue({
+          code: "custom",
+          path: ["trees", i, "name"],
+          message: `the branch ${kernel.branchPrefix}${tree.name} (branchPrefix + name) is not a valid git branch name: it ${problem}`,
+        });
+    });
+  });
 
 /** Polling of every wait: exponential backoff from initialSeconds, capped at maxSeconds. */
 const pollSchema = z
@@ -76,7 +87,7 @@ const rootfsSchema = z
         repo: z.string().min(1),
         workflow: z.string().min(1),
         ref: z.string().min(1).default("main"),
-        apiUrl: z.url().optional(),
+        apiUrl: httpUrl.optional(),
       })
       .strict(),
     variants: z
@@ -111,7 +122,7 @@ export const procedureSchema = z
   .object({
     /** full: the kernel test revision and the pipe cleaner follow the rollout; partial: not. */
     cycle: z.enum(["full", "partial"]).default("full"),
-    kernelciApiUrl: z.url().optional(),
+    kernelciApiUrl: httpUrl.optional(),
     apiTimeoutSeconds: z.number().positive().default(30),
     poll: pollSchema.prefault({}),
     kernel: kernelSchema.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { branchName, gitRemoteUrl, httpUrl, repoName, tagPrefix } from "./names";
 
 /** Where PRs come from: GitHub, or a local git remote with a JSON list of PRs (local stack). */
 export const forgeSchema = z.discriminatedUnion("kind", [
@@ -7,9 +8,9 @@ export const forgeSchema = z.discriminatedUnion("kind", [
       kind: z.literal("github"),
       owner: z.string().min(1),
       /** REST API root (GitHub Enterprise); default https://api.github.com. */
-      apiUrl: z.url().optional(),
+      apiUrl: httpUrl.optional(),
       /** Where repositories are cloned from and pushed to; default https://github.com. */
-      gitUrl: z.url().optional(),
+      gitUrl: gitRemoteUrl.optional(),
     })
     .strict(),
   /** `<root>/<repo>.git` with refs/pull/<N>/head, and `<root>/<repo>.pulls.json`; relative to the project. */
@@ -18,8 +19,8 @@ export const forgeSchema = z.discriminatedUnion("kind", [
 
 export const stagingRepoSchema = z
   .object({
-    name: z.string().min(1),
-    main: z.string().default("main"),
+    name: repoName,
+    main: branchName.default("main"),
     /** Directory of local patches (`*.patch`, `*.mbx`, recursive), relative to the project. */
     patches: z.string().optional(),
   })
@@ -30,7 +31,7 @@ export const stagingSchema = z
   .object({
     forge: forgeSchema,
     repos: z.array(stagingRepoSchema).min(1),
-    branch: z.string().default("staging.kernelci.org"),
+    branch: branchName.default("staging.kernelci.org"),
     trusted: z.array(z.string().min(1)).min(1, "the trusted list is empty: no PR could ever be merged"),
     /** A GitHub team whose members are trusted (github.teams.trusted); the list stands in until it exists. */
     trustedTeam: z.string().min(1).optional(),
@@ -40,11 +41,21 @@ export const stagingSchema = z
     skipList: z.array(z.string()).default([]),
     skipDrafts: z.boolean().default(false),
     staleDays: z.number().int().positive().optional(),
-    tagPrefix: z.string().default("staging-"),
+    tagPrefix: tagPrefix.default("staging-"),
     tagLimit: z.number().int().positive().default(20),
     /** Where working clones are kept between runs (relative to the project). */
     workDir: z.string().default(".local/staging-work"),
   })
-  .strict();
+  .strict()
+  .superRefine((staging, ctx) => {
+    staging.repos.forEach((repo, i) => {
+      if (repo.main === staging.branch)
+        ctx.addIssue({
+          code: "custom",
+          path: ["repos", i, "main"],
+          message: `the staging branch ${staging.branch} is ${repo.name}'s main branch: it would be overwritten`,
+        });
+    });
+  });
 
 export type StagingConfig = z.infer<typeof stagingSchema>;

@@ -5,9 +5,9 @@ import { loadModule, projectModule } from "./dynamic";
 import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/staging/assemble");
-type Git = typeof import("../lib/git/branchHead");
 const engineModule = projectModule("lib/staging/assemble");
-const gitModule = projectModule("lib/git/branchHead");
+type Children = typeof import("../lib/git/children");
+const childrenModule = projectModule("lib/git/children");
 
 export const stagingBranchProvider = defineProvider<
   StagingBranchInputs,
@@ -43,11 +43,14 @@ export const stagingBranchProvider = defineProvider<
   diff: planDiff,
   secrets: ["token"],
   id: (inputs) => `${inputs.repo}:${inputs.branch}`,
-  apply: (inputs) => loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date()),
-  // Refresh sees the branch moved or deleted outside (head null: no such branch any more).
-  read: async (_id, state) => ({
-    head: await loadModule<Git>(gitModule).branchHead(state.remote ?? "", state.branch ?? ""),
-  }),
+  apply: (inputs) => {
+    // The provider's git children die with it, and with the engine that started it.
+    loadModule<Children>(childrenModule).guardChildProcesses({ exitWithParent: true });
+    return loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date());
+  },
+  // What the remote holds: the branch's head and the tag at it (both null once the branch is
+  // deleted); after an interrupted `up`, what was really pushed.
+  read: (_id, state) => loadModule<Engine>(engineModule).readStagingBranch(state),
   // No delete: removing a repository from the configuration must not destroy the remote branch
   // and tags people may still be testing.
 });

@@ -1,5 +1,5 @@
-import { Octokit } from "@octokit/rest";
 import { KciError } from "../errors";
+import { createOctokit, DEFAULT_HTTP_TIMEOUT_MS, describeRequestFailure } from "../forge/octokit";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
 export interface WorkflowRef {
@@ -52,17 +52,38 @@ export interface ActionsClient {
   }): Promise<{ data: { status: string | null; conclusion: string | null; html_url: string } }>;
 }
 
-/** The real client: Octokit with `token`, against GitHub or `apiUrl` (a local double in tests). */
-export function actionsClient(token: string, apiUrl?: string): ActionsClient {
-  const octokit = new Octokit({
-    auth: token,
-    ...(apiUrl ? { baseUrl: apiUrl } : {}),
-    // Failed requests are reported once, by the errors of dispatchAndWait, with what to do next.
-    log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
-  });
+/**
+ * The real client: Octokit with `token`, against GitHub or `apiUrl` (a local double in tests),
+ * each request under a deadline; a failure or an answer that is not JSON names the URL.
+ */
+export function actionsClient(
+  token: string,
+  apiUrl?: string,
+  timeoutMs = DEFAULT_HTTP_TIMEOUT_MS,
+): ActionsClient {
+  const octokit = createOctokit({ token, baseUrl: apiUrl, timeoutMs });
+  const api = (apiUrl ?? "https://api.github.com").replace(/\/$/, "");
+  const named = async <T extends { data: unknown }>(path: string, call: Promise<T>): Promise<T> => {
+    const response = await call.catch((err: { status?: number; response?: unknown }) => {
+      throw Object.assign(new Error(describeRequestFailure(err, `${api}${path}`, timeoutMs)), {
+        status: err.response === undefined ? undefined : err.status,
+      });
+    });
+    if (typeof response.data !== "object" || response.data === null)
+      throw new Error(`${api}${path} did not answer JSON`);
+    return response;
+  };
   return {
-    createWorkflowDispatch: (params) => octokit.rest.actions.createWorkflowDispatch(params),
-    getWorkflowRun: (params) => octokit.rest.actions.getWorkflowRun(params),
+    createWorkflowDispatch: (params) =>
+      named(
+        `/repos/${params.owner}/${params.repo}/actions/workflows/${params.workflow_id}/dispatches`,
+        octokit.rest.actions.createWorkflowDispatch(params),
+      ),
+    getWorkflowRun: (params) =>
+      named(
+        `/repos/${params.owner}/${params.repo}/actions/runs/${params.run_id}`,
+        octokit.rest.actions.getWorkflowRun(params),
+      ),
   };
 }
 
@@ -87,7 +108,7 @@ async function dispatch(
     })
     .catch((error: { status?: number; message?: string }) => {
       throw new WorkflowRunFailure(
-        `Dispatching ${where} failed (HTTP ${error.status ?? "?"}): ${error.message}. Nothing was built.`,
+        `Dispatching ${where} failed${error.status === undefined ? "" : ` (HTTP ${error.status})`}: ${error.message}. Nothing was built.`,
         null,
       );
     });

@@ -1,6 +1,11 @@
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { KciError } from "../errors";
+import { isCommitId } from "../git/names";
+import { createOctokit, DEFAULT_HTTP_TIMEOUT_MS, describeRequestFailure } from "./octokit";
 import type { Forge, PullRequest } from "./types";
+
+/** At most this many pages of 100 open PRs: a server that never stops paginating cannot hang a run. */
+export const MAX_PULL_PAGES = 50;
 
 export interface GithubForgeOptions {
   owner: string;
@@ -12,6 +17,8 @@ export interface GithubForgeOptions {
   gitUrl?: string;
   /** The longest wait for a rate limit to reset before failing (ms). */
   maxRateLimitWaitMs?: number;
+  /** The longest wait for one API answer (ms). */
+  requestTimeoutMs?: number;
 }
 
 /** A GitHub rate limit that does not reset soon enough to wait for it. */
@@ -47,6 +54,14 @@ export function rateLimitWait(
   return null;
 }
 
+/** The open PRs could not be listed; the message names the URL and why. */
+export class PullListError extends KciError {
+  constructor(message: string) {
+    super("remote", message);
+    this.name = "PullListError";
+  }
+}
+
 interface HttpFailure {
   status: number;
   response?: { headers: Record<string, string | number | undefined> };
@@ -66,13 +81,10 @@ export class GithubForge implements Forge {
     const apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/$/, "");
     this.location = apiUrl;
     this.gitToken = options.token;
-    // Failed requests are reported by the errors thrown below, with the repository named.
-    const quiet = () => undefined;
-    this.octokit = new Octokit({
-      auth: options.token,
+    this.octokit = createOctokit({
+      token: options.token,
       baseUrl: apiUrl,
-      userAgent: "kernelci-deploy",
-      log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
+      timeoutMs: options.requestTimeoutMs,
     });
     const maxWait = options.maxRateLimitWaitMs ?? 60_000;
     this.octokit.hook.wrap("request", async (request, endpoint) => {
@@ -99,20 +111,30 @@ export class GithubForge implements Forge {
 
   async openPulls(repo: string): Promise<PullRequest[]> {
     const { owner } = this.options;
-    let pulls: Awaited<ReturnType<Octokit["rest"]["pulls"]["list"]>>["data"];
+    type Pulls = Awaited<ReturnType<Octokit["rest"]["pulls"]["list"]>>["data"];
+    const pulls: Pulls = [];
+    const fail = (why: string) =>
+      new PullListError(
+        `Listing the open PRs of ${owner}/${repo} at ${this.location} failed: ${why}. ` +
+          "Nothing was changed; check the token, the URL and the network.",
+      );
     try {
-      pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
-        owner,
-        repo,
-        state: "open",
-        per_page: 100,
-      });
+      let pages = 0;
+      const options = { owner, repo, state: "open" as const, per_page: 100 };
+      for await (const page of this.octokit.paginate.iterator(this.octokit.rest.pulls.list, options)) {
+        if (!Array.isArray(page.data)) throw fail(`${page.url} did not answer a list of PRs`);
+        pulls.push(...page.data);
+        if (++pages >= MAX_PULL_PAGES && page.data.length > 0)
+          throw fail(`more than ${MAX_PULL_PAGES} pages of PRs (last ${page.url})`);
+      }
     } catch (err) {
-      if (err instanceof RateLimitError) throw err;
-      const status = isHttpFailure(err) ? ` (HTTP ${err.status})` : "";
-      throw new Error(
-        `Listing the open PRs of ${owner}/${repo} at ${this.location}${status} failed: ` +
-          `${err instanceof Error ? err.message : String(err)}. Nothing was changed; check the token and the network.`,
+      if (err instanceof RateLimitError || err instanceof PullListError) throw err;
+      throw fail(
+        describeRequestFailure(
+          err,
+          `${this.location}/repos/${owner}/${repo}/pulls`,
+          this.options.requestTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS,
+        ),
       );
     }
     return pulls.map((p) => ({
@@ -121,7 +143,8 @@ export class GithubForge implements Forge {
       author: p.user?.login ?? "",
       headOwner: p.head.repo ? p.head.repo.owner.login : null,
       headRef: p.head.ref,
-      headSha: p.head.repo ? p.head.sha : null,
+      // The SHA goes into git's arguments: anything but a commit id counts as a missing head.
+      headSha: p.head.repo && isCommitId(p.head.sha) ? p.head.sha : null,
       base: p.base.ref,
       labels: p.labels.map((l) => l.name ?? "").filter(Boolean),
       draft: p.draft ?? false,

@@ -6,7 +6,8 @@
  * Exports:
  * - `GitAuth`, `gitAuthEnv(auth)`: a token for HTTPS remotes, passed to git through the
  *   environment (never in argv, never in .git/config, never in state).
- * - `lsRemote(remote, patterns, auth?)`: ref -> SHA of a remote, without a clone.
+ * - `lsRemote(remote, patterns, auth?, timeoutMs?)`: ref -> SHA of a remote, without a clone.
+ * - `gitFailure(err, timeoutMs)`: git's message, or "no answer within N ms" after a deadline.
  * - `WorkingClone.open(dir, remote, options)`: a clone kept under a work dir (created empty
  *   on first use, the remote URL refreshed every time), then `fetch`, `resolve`,
  *   `hasCommit`, `missingCommits`, `checkout`, `mergeCommit`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
@@ -28,7 +29,13 @@ export interface GitIdentity {
 
 const AUTH_ENV_KEYS = ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"];
 /** git must never prompt: a missing credential fails at once with a message. */
-const QUIET_ENV_KEYS = ["GIT_TERMINAL_PROMPT"];
+const QUIET_ENV_KEYS = ["GIT_TERMINAL_PROMPT", "GIT_HTTP_LOW_SPEED_LIMIT", "GIT_HTTP_LOW_SPEED_TIME"];
+
+/**
+ * The longest a git command may go without printing anything (a fetch of a kernel tree
+ * prints nothing for minutes, so this is generous; tests pass short ones).
+ */
+export const DEFAULT_GIT_TIMEOUT_MS = 20 * 60_000;
 
 /** The environment that hands `auth` to git as an HTTP header for this process only. */
 export function gitAuthEnv(auth?: GitAuth): Record<string, string> {
@@ -44,9 +51,11 @@ export function gitAuthEnv(auth?: GitAuth): Record<string, string> {
 /** Variables simple-git refuses when passed explicitly (they can run programs); git does without them. */
 const GUARDED = new Set(["editor", "pager", "prefix", "ssh_askpass", "visual"]);
 
-function gitIn(dir: string, auth?: GitAuth): SimpleGit {
+function gitIn(dir: string, auth?: GitAuth, timeoutMs = DEFAULT_GIT_TIMEOUT_MS): SimpleGit {
   const git = simpleGit({
     baseDir: dir,
+    // Killed when silent for that long: a server that accepts and never answers cannot hang a run.
+    timeout: { block: timeoutMs },
     allowEnvironment: [...AUTH_ENV_KEYS, ...QUIET_ENV_KEYS],
     // The only config passed through the environment is the auth header built above.
     unsafe: { allowUnsafeConfigEnvCount: auth !== undefined },
@@ -63,7 +72,22 @@ function gitIn(dir: string, auth?: GitAuth): SimpleGit {
       return !k.startsWith("git_") && !GUARDED.has(k);
     }),
   );
-  return git.env({ ...env, GIT_TERMINAL_PROMPT: "0", ...gitAuthEnv(auth) });
+  // curl gives up by itself on a stalled transfer, so git's HTTP helper does not linger after git.
+  const stall = String(Math.max(1, Math.ceil(Math.min(timeoutMs, 120_000) / 1000)));
+  return git.env({
+    ...env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_HTTP_LOW_SPEED_LIMIT: "1",
+    GIT_HTTP_LOW_SPEED_TIME: stall,
+    ...gitAuthEnv(auth),
+  });
+}
+
+/** What went wrong in a git call, in words: a deadline is named as such, not as git's output. */
+export function gitFailure(err: unknown, timeoutMs: number, auth?: GitAuth): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/block timeout reached/.test(message)) return `no answer within ${timeoutMs} ms (stopped)`;
+  return redact(message, auth).trim();
 }
 
 /** Removes a token that git may echo back in an error (URLs with credentials). */
@@ -71,17 +95,30 @@ export function redact(text: string, auth?: GitAuth): string {
   return auth ? text.split(auth.token).join("***") : text;
 }
 
+/**
+ * `git am`'s message without its advice to `--continue`, `--skip` or `--abort`: the run has
+ * already aborted the session, so that advice would mislead.
+ */
+export function withoutAmAdvice(message: string): string {
+  return message
+    .split("\n")
+    .filter((line) => !/^hint:|git am --(continue|skip|abort)|^Use 'git am --show-current-patch/.test(line))
+    .join("\n")
+    .trim();
+}
+
 /** ref -> SHA on a remote for the given patterns (e.g. `refs/heads/main`, `refs/pull/*\/head`). */
 export async function lsRemote(
   remote: string,
   patterns: readonly string[],
   auth?: GitAuth,
+  timeoutMs = DEFAULT_GIT_TIMEOUT_MS,
 ): Promise<Map<string, string>> {
   let out: string;
   try {
-    out = await gitIn(process.cwd(), auth).raw(["ls-remote", "--", remote, ...patterns]);
+    out = await gitIn(process.cwd(), auth, timeoutMs).raw(["ls-remote", "--", remote, ...patterns]);
   } catch (err) {
-    throw new Error(`git ls-remote ${remote} failed: ${redact(String(err), auth)}`);
+    throw new Error(`git ls-remote ${remote} failed: ${gitFailure(err, timeoutMs, auth)}`);
   }
   const refs = new Map<string, string>();
   for (const line of out.split("\n")) {
@@ -93,12 +130,14 @@ export async function lsRemote(
 
 export type MergeOutcome =
   | { ok: true; commit: string; tree: string }
-  | { ok: false; files: string[]; message: string };
+  | { ok: false; files: string[]; message: string; unrelated?: true };
 export type PatchOutcome = { ok: true } | { ok: false; patch: string; message: string };
 
 export interface CloneOptions {
   auth?: GitAuth;
   identity: GitIdentity;
+  /** See DEFAULT_GIT_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
 
 /** A working clone kept under a work dir and reused across runs (the warm path). */
@@ -107,13 +146,15 @@ export class WorkingClone {
     readonly dir: string,
     readonly remote: string,
     private readonly git: SimpleGit,
+    private readonly timeoutMs: number,
     private readonly auth?: GitAuth,
   ) {}
 
   /** Opens (creating an empty repository on first use) the clone at `dir` for `remote`. */
   static async open(dir: string, remote: string, options: CloneOptions): Promise<WorkingClone> {
     fs.mkdirSync(dir, { recursive: true });
-    const git = gitIn(dir, options.auth);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+    const git = gitIn(dir, options.auth, timeoutMs);
     if (!fs.existsSync(`${dir}/.git`)) {
       await git.raw(["init", "--initial-branch=kci-work"]);
       await git.addRemote("origin", remote);
@@ -137,14 +178,14 @@ export class WorkingClone {
     for (const [key, value] of Object.entries(wanted)) {
       if (current.get(key.toLowerCase()) !== value) await git.addConfig(key, value);
     }
-    return new WorkingClone(dir, remote, git, options.auth);
+    return new WorkingClone(dir, remote, git, timeoutMs, options.auth);
   }
 
   private async run(args: string[], what: string): Promise<string> {
     try {
       return await this.git.raw(args);
     } catch (err) {
-      const message = redact(err instanceof Error ? err.message : String(err), this.auth).trim();
+      const message = gitFailure(err, this.timeoutMs, this.auth);
       throw new Error(`${what} failed in ${this.dir} (remote ${this.remote}): ${message}`);
     }
   }
@@ -211,6 +252,10 @@ export class WorkingClone {
         const files = [...new Set(lines.slice(1).filter(Boolean))].sort();
         return { ok: false, files, message: `conflicts in ${files.join(", ")}` };
       }
+      // Like `git merge`, no merge without a common ancestor: an outcome, not a failure.
+      if (lines.some((line) => /refusing to merge unrelated histories/.test(line))) {
+        return { ok: false, files: [], message: "no common history with the branch", unrelated: true };
+      }
       throw new Error(
         `git merge-tree ${ours} ${theirs} failed in ${this.dir}: ${redact(lines.join("\n"), this.auth)}`,
       );
@@ -230,7 +275,7 @@ export class WorkingClone {
         await this.git.raw(["am", patch]);
       } catch (err) {
         await this.git.raw(["am", "--abort"]).catch(() => undefined);
-        return { ok: false, patch, message: err instanceof Error ? err.message.trim() : String(err) };
+        return { ok: false, patch, message: withoutAmAdvice(gitFailure(err, this.timeoutMs, this.auth)) };
       }
     }
     return { ok: true };
@@ -253,6 +298,15 @@ export class WorkingClone {
   async tags(glob: string): Promise<string[]> {
     const out = await this.run(
       ["for-each-ref", "--format=%(refname:strip=2)", `refs/tags/${glob}`],
+      "git for-each-ref",
+    );
+    return out.split("\n").filter(Boolean);
+  }
+
+  /** Local tag names matching a glob whose tag points at `commit` (annotated tags peeled). */
+  async tagsAt(commit: string, glob: string): Promise<string[]> {
+    const out = await this.run(
+      ["for-each-ref", `--points-at=${commit}`, "--format=%(refname:strip=2)", `refs/tags/${glob}`],
       "git for-each-ref",
     );
     return out.split("\n").filter(Boolean);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { simpleGit } from "simple-git";
+import { DEFAULT_GIT_TIMEOUT_MS } from "./repo";
 
 /**
  * The files under `dir` of `commit` in the repository at `repoDir`, path relative to `dir` ->
@@ -11,7 +12,7 @@ export async function readTreeFiles(
   commit: string,
   dir: string,
 ): Promise<Record<string, string>> {
-  const git = simpleGit(repoDir);
+  const git = simpleGit({ baseDir: repoDir, timeout: { block: DEFAULT_GIT_TIMEOUT_MS } });
   const prefix = `${dir.replace(/\/+$/, "")}/`;
   const listing = await git.raw(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix]);
   const files: Record<string, string> = {};
@@ -28,7 +29,12 @@ export async function readTreeFiles(
  * Writes the tree of `commit` to `destDir` (replacing what was there), as a build context.
  * A marker next to it records the commit, so asking again for the same one costs nothing.
  */
-export async function exportTree(repoDir: string, commit: string, destDir: string): Promise<string> {
+export async function exportTree(
+  repoDir: string,
+  commit: string,
+  destDir: string,
+  timeoutMs = DEFAULT_GIT_TIMEOUT_MS,
+): Promise<string> {
   const marker = `${destDir}.commit`;
   if (fs.existsSync(destDir) && fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === commit)
     return destDir;
@@ -40,7 +46,11 @@ export async function exportTree(repoDir: string, commit: string, destDir: strin
   let errors = "";
   for (const child of [archive, tar]) child.stderr.on("data", (d) => (errors += d));
   const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on("close", resolve));
-  const codes = await Promise.all([exited(archive), exited(tar)]);
+  const deadline = setTimeout(() => {
+    errors += `stopped after ${timeoutMs} ms\n`;
+    for (const child of [archive, tar]) child.kill("SIGKILL");
+  }, timeoutMs);
+  const codes = await Promise.all([exited(archive), exited(tar)]).finally(() => clearTimeout(deadline));
   if (codes.some((code) => code !== 0)) {
     throw new Error(
       `Exporting ${commit} of ${repoDir} to ${destDir} failed: ${errors.trim() || codes.join(", ")}`,

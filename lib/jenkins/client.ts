@@ -62,6 +62,15 @@ interface JenkinsHttp {
   crumbHeaders(): Promise<Record<string, string>>;
 }
 
+/** A JSON answer; a body cut short, garbled or late (same deadline) is named with its URL. */
+async function readJson<T>(response: Response, url: string): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new JenkinsFailure(`Jenkins GET ${url} answered an unreadable body: ${String(error)}`, url);
+  }
+}
+
 function jenkinsHttp(options: JenkinsOptions): JenkinsHttp {
   const base = options.url.replace(/\/+$/, "");
   const auth = `Basic ${Buffer.from(`${options.user}:${options.token}`).toString("base64")}`;
@@ -86,7 +95,10 @@ function jenkinsHttp(options: JenkinsOptions): JenkinsHttp {
       }
       return response;
     },
-    json: async <T>(path: string) => (await (await http.call("GET", path)).json()) as T,
+    json: async <T>(path: string) => {
+      const response = await http.call("GET", path);
+      return readJson<T>(response, path.startsWith("http") ? path : `${base}${path}`);
+    },
     async crumbHeaders() {
       const url = `${base}/crumbIssuer/api/json`;
       const response = await request(url);
@@ -97,7 +109,9 @@ function jenkinsHttp(options: JenkinsOptions): JenkinsHttp {
           `Jenkins GET ${url} answered ${response.status}${authHint(response.status)}`,
           url,
         );
-      const crumb = (await response.json()) as { crumbRequestField: string; crumb: string };
+      const crumb = await readJson<{ crumbRequestField: string; crumb: string }>(response, url);
+      if (typeof crumb?.crumbRequestField !== "string" || typeof crumb.crumb !== "string")
+        throw new JenkinsFailure(`Jenkins GET ${url} answered no crumb`, url);
       const cookie = response.headers.get("set-cookie")?.split(";")[0];
       return { [crumb.crumbRequestField]: crumb.crumb, ...(cookie ? { Cookie: cookie } : {}) };
     },

@@ -32,6 +32,8 @@ export interface KernelciApiOptions {
   token: string;
   timeoutMs: number;
   pageSize?: number;
+  /** Pagination stops with an error after this many pages (a server that never says it is done). */
+  maxPages?: number;
 }
 
 interface Page {
@@ -44,6 +46,7 @@ interface Page {
 export function kernelciApi(options: KernelciApiOptions): KernelciApi {
   const base = options.baseUrl.replace(/\/+$/, "");
   const pageSize = options.pageSize ?? 250;
+  const maxPages = options.maxPages ?? 400;
 
   async function get<T>(pathAndQuery: string): Promise<T> {
     const url = `${base}${pathAndQuery}`;
@@ -61,7 +64,7 @@ export function kernelciApi(options: KernelciApiOptions): KernelciApi {
       throw new KernelciApiError(`KernelCI API GET ${url} failed: ${reason}`, url, null);
     }
     if (!response.ok) {
-      const body = (await response.text()).slice(0, 300);
+      const body = (await response.text().catch(() => "")).slice(0, 300);
       const hint = response.status === 401 ? " (check kernelci:secrets.apiToken)" : "";
       throw new KernelciApiError(
         `KernelCI API GET ${url} answered ${response.status}${hint}: ${body}`,
@@ -69,18 +72,47 @@ export function kernelciApi(options: KernelciApiOptions): KernelciApi {
         response.status,
       );
     }
-    return (await response.json()) as T;
+    // The body is read under the same deadline; a cut or garbled one is named with its URL.
+    try {
+      return (await response.json()) as T;
+    } catch (error) {
+      throw new KernelciApiError(
+        `KernelCI API GET ${url} answered an unreadable body: ${String(error)}`,
+        url,
+        null,
+      );
+    }
   }
 
   return {
     baseUrl: base,
     async nodes(query) {
       const found: KernelciNode[] = [];
-      for (let offset = 0; ; offset += pageSize) {
+      for (let offset = 0, pages = 0; ; ) {
         const params = new URLSearchParams({ ...query, limit: String(pageSize), offset: String(offset) });
-        const page = await get<Page>(`/latest/nodes?${params}`);
+        const path = `/latest/nodes?${params}`;
+        const page = await get<Page>(path);
+        if (!Array.isArray(page?.items))
+          throw new KernelciApiError(
+            `KernelCI API GET ${base}${path} answered no list of items`,
+            `${base}${path}`,
+            null,
+          );
         found.push(...page.items);
-        if (page.items.length === 0 || offset + page.items.length >= page.total) return found;
+        // Without a `total`, a page shorter than asked is the last one.
+        const last =
+          page.items.length === 0 ||
+          (typeof page.total === "number"
+            ? offset + page.items.length >= page.total
+            : page.items.length < pageSize);
+        if (last) return found;
+        offset += page.items.length;
+        if (++pages >= maxPages)
+          throw new KernelciApiError(
+            `KernelCI API GET ${base}/latest/nodes: more than ${maxPages} pages of ${pageSize} nodes; stopped (query ${params})`,
+            `${base}${path}`,
+            null,
+          );
       }
     },
     node(id) {

@@ -7,9 +7,17 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { KciError } from "../errors";
+import { branchNameProblem, isCommitId, repoNameProblem, tagPrefixProblem } from "../git/names";
 import { listPatches, patchesDigest } from "../git/patches";
-import { type GitAuth, type GitIdentity, WorkingClone } from "../git/repo";
-import { datedTagPattern, datedTagsToPrune, nextDatedTag } from "../git/tags";
+import { pathInside } from "../git/paths";
+import { type GitAuth, type GitIdentity, lsRemote, WorkingClone } from "../git/repo";
+import {
+  compareDatedTags,
+  datedTagPattern,
+  datedTagsToPrune,
+  nextDatedTag,
+  parseDatedTag,
+} from "../git/tags";
 import { withLock } from "../lock";
 import type { StagingBranchPlan } from "./plan";
 
@@ -29,19 +37,31 @@ export interface AssembleRequest
   now: Date;
   auth?: GitAuth;
   identity?: GitIdentity;
+  /** Deadline of each git command (see DEFAULT_GIT_TIMEOUT_MS). */
+  gitTimeoutMs?: number;
+}
+
+/** A PR left out because it does not merge: the conflicting paths, or why there are none. */
+export interface Conflict {
+  number: number;
+  files: string[];
+  /** Set when the PR cannot merge for another reason than paths (no common history). */
+  reason?: string;
 }
 
 export interface AssembleResult {
   repo: string;
   base: string;
   merged: { number: number; head: string }[];
-  conflicts: { number: number; files: string[] }[];
+  conflicts: Conflict[];
   /** The local patches applied, relative to the patches directory. */
   patches: string[];
   /** The branch's commit: the new one, or the remote's when nothing changed. */
   head: string;
   /** The new tag, or null when the content did not change. */
   tag: string | null;
+  /** The newest dated tag at `head`: the new one, or the one an earlier run pushed (null if none). */
+  headTag: string | null;
   /** True when the content differs from the remote branch. */
   changed: boolean;
   pushed: boolean;
@@ -77,11 +97,65 @@ export class PushError extends KciError {
   constructor(repo: string, remote: string, detail: string) {
     super(
       "remote",
-      `${repo}: pushing to ${remote} failed; the push is atomic, so the remote is untouched. ` +
-        `Check the credentials and branch protection, then run again.\n${detail}`,
+      `${repo}: pushing to ${remote} failed; the push is atomic, so the remote is untouched. ${pushAdvice(detail)}\n${detail}`,
     );
     this.name = "PushError";
   }
+}
+
+/** What to check after a failed push, from git's own words (a refusal is not a lost connection). */
+export function pushAdvice(detail: string): string {
+  if (
+    /no answer within|timed out|Could not resolve|Connection refused|Failed to connect|unable to access/i.test(
+      detail,
+    )
+  )
+    return "The remote could not be reached: check its URL and the network, then run again.";
+  if (/denied|protected|permission|403|401|Authentication|hook declined|pre-receive/i.test(detail))
+    return "The remote refused it: check the credentials and branch protection, then run again.";
+  return "Read git's message below, then run again.";
+}
+
+/** A request the engine must not run: a name git would misread, a path outside the work dir. */
+export class InvalidRequestError extends KciError {
+  constructor(repo: string, problems: string[]) {
+    super(
+      "input",
+      `${repo}: invalid staging request, nothing was changed:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "InvalidRequestError";
+  }
+}
+
+/**
+ * Every name of a request checked before git sees it: git's ref rules for the branches and
+ * the tag prefix, a destination that is not the main branch, the repository name, the SHAs.
+ */
+export function requestProblems(
+  req: Pick<AssembleRequest, "repo" | "main" | "branch" | "tagPrefix" | "base" | "eligible">,
+): string[] {
+  const problems: string[] = [];
+  const repo = repoNameProblem(req.repo);
+  if (repo) problems.push(`repository ${JSON.stringify(req.repo)} ${repo}`);
+  for (const [what, name] of [
+    ["main branch", req.main],
+    ["staging branch", req.branch],
+  ] as const) {
+    const problem = branchNameProblem(name);
+    if (problem)
+      problems.push(`${what} ${JSON.stringify(name)} is not a valid git branch name: it ${problem}`);
+  }
+  if (req.branch === req.main)
+    problems.push(`the staging branch is the main branch (${req.main}): it would be overwritten`);
+  const prefix = tagPrefixProblem(req.tagPrefix);
+  if (prefix) problems.push(`tag prefix ${JSON.stringify(req.tagPrefix)} ${prefix}`);
+  if (req.base !== undefined && !isCommitId(req.base))
+    problems.push(`base ${JSON.stringify(req.base)} is not a commit id`);
+  for (const pr of req.eligible) {
+    if (!isCommitId(pr.head))
+      problems.push(`the head of PR #${pr.number} (${JSON.stringify(pr.head)}) is not a commit id`);
+  }
+  return problems;
 }
 
 /** A planned commit is not on the remote any more (a PR was force-pushed after the preview). */
@@ -123,8 +197,10 @@ function fingerprintOf(req: AssembleRequest, base: string): string {
   return createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
 }
 
+/** Keyed by a hash of the branch: any valid branch name, however long, makes a short file name. */
 function recordFile(dir: string, branch: string): string {
-  return path.join(dir, ".git", `kci-staging-${encodeURIComponent(branch)}.json`);
+  const key = createHash("sha256").update(branch).digest("hex").slice(0, 32);
+  return path.join(dir, ".git", `kci-staging-${key}.json`);
 }
 
 function readRecord(file: string): RunRecord | null {
@@ -137,11 +213,14 @@ function readRecord(file: string): RunRecord | null {
 
 /** Builds the staging branch of one repository (under a lock on its working clone). */
 export async function assembleStagingBranch(req: AssembleRequest): Promise<AssembleResult> {
-  const dir = path.join(req.workDir, req.repo);
+  const problems = requestProblems(req);
+  if (problems.length > 0) throw new InvalidRequestError(req.repo, problems);
+  const dir = pathInside(req.workDir, req.repo);
   return withLock(dir, async () => {
     const clone = await WorkingClone.open(dir, req.remote, {
       auth: req.auth,
       identity: req.identity ?? DEFAULT_IDENTITY,
+      timeoutMs: req.gitTimeoutMs,
     });
     await clone.fetch(stagingRefspecs(req.tagPrefix));
 
@@ -161,8 +240,23 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
     const fingerprint = fingerprintOf(req, base);
     const record = recordFile(dir, req.branch);
     const last = readRecord(record);
+    // The dated tag already naming a head: what a run that was killed after its push made.
+    const tagAt = async (commit: string) =>
+      (await clone.tagsAt(commit, `${req.tagPrefix}*`))
+        .map((name) => parseDatedTag(req.tagPrefix, name))
+        .filter((t) => t !== null)
+        .sort(compareDatedTags)[0]?.name ?? null;
     if (last && last.fingerprint === fingerprint && remoteHead === last.result.head) {
-      return { repo: req.repo, ...last.result, tag: null, changed: false, pushed: false, prunedTags: [] };
+      const headTag = await tagAt(remoteHead);
+      return {
+        repo: req.repo,
+        ...last.result,
+        tag: null,
+        headTag,
+        changed: false,
+        pushed: false,
+        prunedTags: [],
+      };
     }
     const remember = (head: string) =>
       fs.writeFileSync(
@@ -183,7 +277,11 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
         tip = outcome.commit;
         tipTree = outcome.tree;
       } else {
-        conflicts.push({ number: pr.number, files: outcome.files });
+        conflicts.push({
+          number: pr.number,
+          files: outcome.files,
+          ...(outcome.unrelated ? { reason: outcome.message } : {}),
+        });
       }
     }
 
@@ -213,6 +311,7 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
         ...summary,
         head: remoteHead,
         tag: null,
+        headTag: await tagAt(remoteHead),
         changed,
         pushed: false,
         prunedTags: [],
@@ -231,7 +330,8 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       head,
     );
     const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
-    if (!req.push) return { repo: req.repo, ...summary, head, tag, changed, pushed: false, prunedTags: [] };
+    if (!req.push)
+      return { repo: req.repo, ...summary, head, tag, headTag: tag, changed, pushed: false, prunedTags: [] };
 
     try {
       await clone.push([
@@ -245,7 +345,7 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
     }
     await clone.deleteLocalTags(prunedTags);
     remember(head);
-    return { repo: req.repo, ...summary, head, tag, changed, pushed: true, prunedTags };
+    return { repo: req.repo, ...summary, head, tag, headTag: tag, changed, pushed: true, prunedTags };
   });
 }
 
@@ -259,9 +359,10 @@ export interface StagingBranchInputs extends StagingBranchPlan {
 /** The resource's state: the plan it applied (what `diff` compares with) and what came out. */
 export interface StagingBranchOutputs extends StagingBranchPlan {
   merged: { number: number; head: string }[];
-  conflicts: { number: number; files: string[] }[];
+  conflicts: Conflict[];
   patchesApplied: string[];
   head: string;
+  /** The dated tag at `head` (made by this run or an earlier one), or null. */
   tag: string | null;
   pushed: boolean;
 }
@@ -285,7 +386,32 @@ export async function applyStagingBranch(
     conflicts: result.conflicts,
     patchesApplied: result.patches,
     head: result.head,
-    tag: result.tag,
+    tag: result.headTag,
     pushed: result.pushed,
   };
+}
+
+/**
+ * The resource as the remote has it (`pulumi refresh`, and after an interrupted `up`): the
+ * branch's head and the newest dated tag at it; both null when the remote has no such branch.
+ */
+export async function readStagingBranch(
+  state: Partial<StagingBranchOutputs>,
+  auth?: GitAuth,
+): Promise<{ head: string | null; tag: string | null }> {
+  const { remote, branch, tagPrefix } = state;
+  if (!remote || !branch || tagPrefix === undefined)
+    throw new Error("StagingBranch state without remote, branch or tagPrefix: cannot read it");
+  const branchRef = `refs/heads/${branch}`;
+  const refs = await lsRemote(remote, [branchRef, `refs/tags/${tagPrefix}*`], auth);
+  const head = refs.get(branchRef);
+  if (head === undefined) return { head: null, tag: null };
+  const tag =
+    [...refs.entries()]
+      // Annotated tags are listed twice; the `^{}` line names the commit they point at.
+      .filter(([ref, sha]) => ref.endsWith("^{}") && sha === head)
+      .map(([ref]) => parseDatedTag(tagPrefix, ref.slice("refs/tags/".length, -"^{}".length)))
+      .filter((t) => t !== null)
+      .sort(compareDatedTags)[0]?.name ?? null;
+  return { head, tag };
 }

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { lsRemote } from "../../lib/git/repo";
 import { type ScenarioName, scenarioNames } from "./scenarios";
-import { compressedTimings, SimulatorStore, type Timings } from "./store";
+import { compressedTimings, QueryError, SimulatorStore, type Timings } from "./store";
 
 /** A kernel repository the simulated trigger polls: each new branch head becomes a checkout. */
 export interface WatchedRemote {
@@ -33,12 +33,35 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** Bad input from a client: answered 400 with the reason, the server keeps serving. */
+class BadRequest extends Error {}
+
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return chunks.length === 0
-    ? {}
-    : (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1 << 20) throw new BadRequest("request body larger than 1 MiB");
+    chunks.push(chunk as Buffer);
+  }
+  if (chunks.length === 0) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch (error) {
+    throw new BadRequest(`the body is not JSON: ${(error as Error).message}`);
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new BadRequest("the body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
+/** A non-negative integer query parameter, or a 400. */
+function count(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value))
+    throw new BadRequest(`${name} must be a non-negative integer, not ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 /**
@@ -56,30 +79,42 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const seen = new Set<string>();
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const authorized = req.headers.authorization === `Bearer ${options.token}`;
-    const route = `${req.method} ${url.pathname.replace(/\/+$/, "")}`;
     (async () => {
-      if (route.startsWith("GET /latest/")) {
-        if (!authorized) return send(res, 401, { detail: "Not authenticated" });
-        if (route === "GET /latest/nodes") {
-          const query = Object.fromEntries(url.searchParams);
-          const limit = Number(query.limit ?? 50);
-          const offset = Number(query.offset ?? 0);
-          const found = store.query(query);
-          return send(res, 200, {
-            items: found.slice(offset, offset + limit),
-            total: found.length,
-            limit,
-            offset,
-          });
-        }
+      // A path like `//%` is not a URL relative to us: parse it as a path only.
+      let url: URL;
+      try {
+        url = new URL(`http://127.0.0.1${(req.url ?? "/").startsWith("/") ? "" : "/"}${req.url ?? "/"}`);
+      } catch {
+        throw new BadRequest(`unreadable request target ${JSON.stringify(req.url)}`);
+      }
+      const authorized = req.headers.authorization === `Bearer ${options.token}`;
+      const route = `${req.method} ${url.pathname.replace(/\/+$/, "")}`;
+      // Every route but the 404 needs the token: /sim/* changes or reveals the simulated state.
+      if (/^[A-Z]+ \/(latest|sim)\//.test(route) && !authorized)
+        return send(res, 401, { detail: "Not authenticated" });
+      if (route === "GET /latest/nodes") {
+        const query = Object.fromEntries(url.searchParams);
+        const limit = count(query.limit, "limit", 50);
+        const offset = count(query.offset, "offset", 0);
+        const found = store.query(query);
+        return send(res, 200, {
+          items: found.slice(offset, offset + limit),
+          total: found.length,
+          limit,
+          offset,
+        });
+      }
+      if (route.startsWith("GET /latest/node/")) {
         const match = /^GET \/latest\/node\/([0-9a-f]{24})$/.exec(route);
         const node = match ? store.get(match[1]) : undefined;
         return node ? send(res, 200, node) : send(res, 404, { detail: "Not Found" });
       }
       if (route === "POST /sim/revisions") {
         const body = await readJson(req);
+        for (const key of ["tree", "branch", "commit"]) {
+          if (typeof body[key] !== "string" || body[key] === "")
+            throw new BadRequest(`${key} must be a non-empty string`);
+        }
         const node = store.pushRevision(
           {
             tree: String(body.tree),
@@ -110,7 +145,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         });
       }
       return send(res, 404, { detail: "Not Found" });
-    })().catch((error) => send(res, 500, { detail: String(error) }));
+    })().catch((error) => {
+      const bad = error instanceof BadRequest || error instanceof QueryError;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      send(res, bad ? 400 : 500, { detail: bad ? error.message : String(error) });
+    });
   });
 
   const ticker = setInterval(() => store.tick(Date.now()), options.tickMs ?? 25);

@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { type KernelciApi, KernelciApiError } from "../../lib/kernelci/api";
 import {
   descendantsOf,
@@ -56,6 +57,37 @@ function order(a: unknown, b: string): number {
   return String(a).localeCompare(b);
 }
 
+/** A query the simulator refuses (an HTTP 400): the message names the parameter. */
+export class QueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "QueryError";
+  }
+}
+
+/** The longest `__re` pattern accepted. */
+export const MAX_PATTERN_LENGTH = 256;
+const compiled = new Map<string, RE2JS>();
+
+/**
+ * A `__re` pattern compiled by RE2JS, whose matching time is linear in the text (no
+ * backtracking), so a user's pattern cannot hang the simulator.
+ */
+function regex(pattern: string): RE2JS {
+  let re = compiled.get(pattern);
+  if (re) return re;
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new QueryError(`__re pattern longer than ${MAX_PATTERN_LENGTH} characters`);
+  try {
+    re = RE2JS.compile(pattern);
+  } catch (error) {
+    throw new QueryError(`invalid __re pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+  }
+  if (compiled.size > 1000) compiled.clear();
+  compiled.set(pattern, re);
+  return re;
+}
+
 /**
  * Pure: does `node` match the kernelci-api query (`field=value`, `field__op=value` with op in
  * lt, lte, gt, gte, ne, re; dotted fields)? `limit` and `offset` are pagination, not filters.
@@ -74,7 +106,7 @@ export function matchesQuery(node: KernelciNode, query: Record<string, string>):
       : op === "ne"
         ? text !== expected
         : op === "re"
-          ? new RegExp(expected).test(text)
+          ? regex(expected).matcher(text).find()
           : value !== undefined && value !== null && compareOp(op, order(value, expected));
     if (!ok) return false;
   }

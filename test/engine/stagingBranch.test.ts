@@ -75,4 +75,33 @@ describe("staging branches on the real engine", () => {
     expect(changedInputs).toEqual(["eligible"]);
     expect(Object.entries(preview.changeSummary).filter(([op]) => op !== "same")).toEqual([["update", 1]]);
   }, 600_000);
+
+  it("refresh reads what the remote really holds: a push the state never recorded (an interrupted up)", async () => {
+    const remote = path.join(forge, "kernelci-core.git");
+    const head = branchOf("kernelci-core");
+    const who = {
+      GIT_AUTHOR_NAME: "k",
+      GIT_AUTHOR_EMAIL: "k@k",
+      GIT_COMMITTER_NAME: "k",
+      GIT_COMMITTER_EMAIL: "k@k",
+    };
+    const pushed = git(
+      remote,
+      ["commit-tree", `${head}^{tree}`, "-p", head, "-m", "pushed by a killed up"],
+      undefined,
+      who,
+    ).trim();
+    git(remote, ["update-ref", "refs/heads/staging.kernelci.org", pushed]);
+    git(remote, ["tag", "-a", "-m", "killed up", "staging-20990101.0", pushed], undefined, who);
+
+    type Resource = { type: string; urn: string; outputs: object };
+    const core = async () =>
+      ((await stack.exportStack()).deployment.resources as Resource[]).find(
+        (r) => r.type === BRANCH_TYPE && r.urn.endsWith("::kernelci-core"),
+      );
+    // The local stack's manifests are only rendered: refresh the staging branch alone.
+    const refresh = await stack.refresh({ target: [(await core())?.urn as string] });
+    expect(refresh.summary.result).toBe("succeeded");
+    expect((await core())?.outputs).toMatchObject({ head: pushed, tag: "staging-20990101.0" });
+  }, 600_000);
 });

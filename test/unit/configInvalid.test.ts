@@ -1,4 +1,4 @@
-import { ConfigError, localCluster, parseStackConfig } from "../../config/load";
+import { ConfigError, localCluster, parseStackConfig, plaintextSecretLeaves } from "../../config/load";
 import { isSecretConfigKey, rawStackConfig, type StackName } from "../support/mockProgram";
 
 /** The problems reported for a committed stack file with `edit` applied to its raw config. */
@@ -118,5 +118,90 @@ describe("the local stack's cluster", () => {
     expect(localCluster(config(staging, "staging"), env)).toBe(staging);
     const rendered = { renderDir: "rendered/local", namespaces: {} };
     expect(localCluster(config(rendered), env)).toBe(rendered);
+  });
+});
+
+describe("configuration a hostile user could write (issue 10)", () => {
+  it("defect 1: refuses a staging branch equal to a repository's main branch", () => {
+    const found = problems("staging", (c) => {
+      section(c, "staging").branch = "main";
+    });
+    expect(found).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(
+          new RegExp(
+            `^kernelci:staging\\.repos\\.${i}\\.main: the staging branch main is .*would be overwritten`,
+          ),
+        ),
+      ),
+    );
+  });
+
+  it("defect 2: refuses repository names that leave the work dir, and invalid branch names and tag prefixes", () => {
+    const found = problems("staging", (c) => {
+      (section(c, "staging").repos as unknown as { name: string }[])[0].name = "..";
+      section(c, "staging").branch = "a..b";
+      section(c, "staging").tagPrefix = "*";
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^kernelci:staging\.repos\.0\.name: repository "\.\." is not a repository name/,
+        ),
+        expect.stringMatching(/^kernelci:staging\.branch: branch "a\.\.b" is not a valid git branch name/),
+        expect.stringMatching(/^kernelci:staging\.tagPrefix: tag prefix "\*" makes tags/),
+      ]),
+    );
+  });
+
+  it("defect 3: refuses one plaintext leaf in a secret section among encrypted ones", () => {
+    const stackFile = [
+      "config:",
+      "  kernelci:environment: staging",
+      "  kernelci:secrets:",
+      "    apiToken:",
+      "      secure: v1:AAAA",
+      "    webhookSecret: x",
+      "  kernelci:labTokens:",
+      "    lab-a:",
+      "      token:",
+      "        secure: v1:BBBB",
+      "      callbackToken: plain",
+    ].join("\n");
+    const leaves = plaintextSecretLeaves(stackFile);
+    expect(leaves).toEqual(["kernelci:secrets.webhookSecret", "kernelci:labTokens.lab-a.callbackToken"]);
+    const raw = rawStackConfig("staging");
+    expect(() => parseStackConfig(raw, isSecretConfigKey, "Pulumi.staging.yaml", leaves)).toThrow(
+      /kernelci:secrets\.webhookSecret: holds a secret but is stored in plaintext; set it with `pulumi config set --secret --path secrets\.webhookSecret/,
+    );
+  });
+
+  it("defect 12: accepts only http(s) URLs where a web URL is meant", () => {
+    const found = problems("staging", (c) => {
+      section(c, "legacy").jenkinsUrl = "file:///etc/passwd";
+      section(c, "legacy").jenkinsJobsRepo = "file:///srv/jobs.git";
+      section(c, "procedure").kernelciApiUrl = "javascript:alert(1)";
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kernelci:legacy\.jenkinsUrl: expected an http\(s\) URL/),
+        expect.stringMatching(/^kernelci:legacy\.jenkinsJobsRepo: expected an https, http, ssh or git URL/),
+        expect.stringMatching(/^kernelci:procedure\.kernelciApiUrl: expected an http\(s\) URL/),
+      ]),
+    );
+  });
+
+  it("defect 12: refuses keys under a look-alike namespace instead of skipping them", () => {
+    const found = problems("staging", (c) => {
+      c["kernelcl:staging"] = { branch: "x" };
+      c["KernelCI:legacy"] = { enabled: false };
+      c["kernel-ci:api"] = {};
+      c["kubernetes:context"] = "other";
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^kernelcl:staging: unknown namespace "kernelcl"/),
+      expect.stringMatching(/^KernelCI:legacy: unknown namespace "KernelCI"/),
+      expect.stringMatching(/^kernel-ci:api: unknown namespace "kernel-ci"/),
+    ]);
   });
 });

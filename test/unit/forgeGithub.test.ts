@@ -11,6 +11,20 @@ describe("the GitHub forge", () => {
     server.requests.length = 0;
   });
 
+  it("defect 13: a head.sha that is not a commit id counts as a missing head, never reaching git", async () => {
+    server.setPulls("kernelci", "kernelci-api", [
+      githubPull(1, {
+        head: { sha: "--upload-pack=touch /tmp/pwned", ref: "x", repo: { owner: { login: "alice" } } },
+      }),
+      githubPull(2, { head: { sha: "a".repeat(40), ref: "y", repo: { owner: { login: "alice" } } } }),
+    ]);
+    const found = await new GithubForge({ owner: "kernelci", apiUrl: server.url }).openPulls("kernelci-api");
+    expect(found.map((p) => [p.number, p.headSha])).toEqual([
+      [1, null],
+      [2, "a".repeat(40)],
+    ]);
+  });
+
   it("reads every page of open PRs (Link header), with the token, beyond 100", async () => {
     const pulls = Array.from({ length: 250 }, (_, i) => githubPull(i + 1));
     pulls[4] = githubPull(5, { head: { sha: "f".repeat(40), ref: "x", repo: null } });
@@ -70,7 +84,7 @@ describe("the GitHub forge", () => {
   it("names the repository and the API on other failures", async () => {
     const forge = new GithubForge({ owner: "kernelci", apiUrl: server.url });
     await expect(forge.openPulls("no-such-repo")).rejects.toThrow(
-      /kernelci\/no-such-repo at http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
+      /kernelci\/no-such-repo at http:\/\/127\.0\.0\.1:\d+ failed: \S+\/repos\/kernelci\/no-such-repo\/pulls\S* answered HTTP 404/,
     );
   });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { KernelciNode } from "../../lib/kernelci/node";
@@ -139,17 +140,21 @@ describe("the simulator over HTTP", () => {
   });
 
   it("takes revisions and scenario changes on its control endpoints", async () => {
+    const headers = { Authorization: `Bearer ${token}` };
     const bad = await fetch(`${sim.url}/sim/scenario`, {
       method: "PUT",
+      headers,
       body: JSON.stringify({ scenario: "nope" }),
     });
     expect(bad.status).toBe(400);
     await fetch(`${sim.url}/sim/scenario`, {
       method: "PUT",
+      headers,
       body: JSON.stringify({ scenario: "regression" }),
     });
     const created = await fetch(`${sim.url}/sim/revisions`, {
       method: "POST",
+      headers,
       body: JSON.stringify({ tree: "kernelci", branch: "x", commit: "e".repeat(40) }),
     });
     const checkout = (await created.json()) as KernelciNode;
@@ -159,5 +164,65 @@ describe("the simulator over HTTP", () => {
       (r) => r.body.total === 4,
     );
     expect(kbuilds.body.items.filter((n: KernelciNode) => n.result === "fail")).toHaveLength(2);
+  });
+});
+
+describe("the simulator under hostile input", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ token, scenario: "regression", watch: [] });
+  });
+  afterAll(() => sim.close());
+
+  /** A raw request (fetch would normalise a path like `//%`). */
+  function raw(method: string, target: string, body?: string, auth = token): Promise<number> {
+    const { port } = new URL(sim.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          method,
+          path: target,
+          headers: auth ? { Authorization: `Bearer ${auth}` } : {},
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  it("answers 4xx to bad input and keeps serving", async () => {
+    expect(await raw("GET", "//%")).toBe(404);
+    expect(await raw("GET", "/latest/nodes?limit=abc")).toBe(400);
+    expect(await raw("GET", "/latest/nodes?offset=-1")).toBe(400);
+    expect(await raw("GET", "/latest/nodes?name__re=(")).toBe(400);
+    expect(await raw("GET", `/latest/nodes?name__re=${"a".repeat(300)}`)).toBe(400);
+    expect(await raw("POST", "/sim/revisions", "{not json")).toBe(400);
+    expect(await raw("POST", "/sim/revisions", "[]")).toBe(400);
+    expect(await raw("PUT", "/sim/scenario", "nope")).toBe(400);
+    expect((await getJson(`${sim.url}/latest/node/${REFERENCE_CHECKOUT_ID}`)).status).toBe(200);
+  });
+
+  it("needs the token on /sim/* as on /latest/*", async () => {
+    expect(await raw("GET", "/sim/state", undefined, "")).toBe(401);
+    expect(
+      await raw("POST", "/sim/revisions", JSON.stringify({ tree: "t", branch: "b", commit: "c" }), ""),
+    ).toBe(401);
+    expect(await raw("PUT", "/sim/scenario", JSON.stringify({ scenario: "happy" }), "wrong")).toBe(401);
+  });
+
+  it("matches __re in linear time: a catastrophic pattern neither hangs it nor matches", async () => {
+    const pattern = encodeURIComponent("^(a|a)*!$");
+    const page = await getJson(`${sim.url}/latest/nodes?name__re=${pattern}`);
+    expect(page.status).toBe(200);
+    expect(page.body.items).toEqual([]);
+    const node = { name: "a".repeat(5000) } as KernelciNode;
+    expect(matchesQuery(node, { name__re: "^(a|a)*!$" })).toBe(false);
+    expect(matchesQuery(node, { name__re: "^(a|a)*$" })).toBe(true);
   });
 });

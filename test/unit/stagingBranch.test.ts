@@ -86,7 +86,11 @@ describe("the StagingBranch provider, called directly", () => {
     const { outs } = await provider.create(inputs);
     expect((await provider.read("id", outs)).props?.head).toBe(outs.head);
     remote.setRef("refs/heads/staging.kernelci.org", inputs.base);
-    expect(await provider.read("id", outs)).toEqual({ id: "id", props: { ...outs, head: inputs.base } });
+    // No dated tag names that commit: the state must not keep claiming the old one.
+    expect(await provider.read("id", outs)).toEqual({
+      id: "id",
+      props: { ...outs, head: inputs.base, tag: null },
+    });
     git(remote.dir, ["update-ref", "-d", "refs/heads/staging.kernelci.org"]);
     expect((await provider.read("id", outs)).props?.head).toBeNull();
   });
