@@ -5,6 +5,7 @@ import { Images, thirdPartyImages } from "./components/images";
 import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
+import { projectRoot } from "./lib/projectRoot";
 import { readConfigDirectory } from "./pipeline/configFiles";
 
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
@@ -13,7 +14,7 @@ const config = loadStackConfig();
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: path.resolve(__dirname, renderDir) } : { context }),
+  ...(renderDir ? { renderYamlToDirectory: path.resolve(projectRoot, renderDir) } : { context }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,

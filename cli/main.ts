@@ -1,8 +1,14 @@
 import { type CliIo, processIo, UsageError } from "./io";
-import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
+import { stagingBranchUsage } from "./usage";
 
-const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
-  "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// A command's module is loaded when it runs: help and usage errors start in milliseconds.
+const commands: Record<string, { load: () => Command; usage: string }> = {
+  "staging-branch": {
+    load: () => (require("./stagingBranch") as typeof import("./stagingBranch")).stagingBranchCommand,
+    usage: stagingBranchUsage,
+  },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
@@ -18,7 +24,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === "--help" ? 0 : 2;
   }
   try {
-    return await command.run(args, io);
+    return await command.load()(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`kci-deploy ${name}: ${err.message}\n`);

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import { lsRemote } from "../lib/git/repo";
 import { digestDirectory } from "../lib/kernelci/rootfs";
+import { projectRoot } from "../lib/projectRoot";
 import { Drain, type ScalerSpec, TriggerResume } from "../providers/drain";
 import { JenkinsSeed } from "../providers/jenkinsSeed";
 import { KernelTestRevision } from "../providers/kernelTestRevision";
@@ -25,7 +26,6 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  * resume what the drain paused).
  */
 
-const projectRoot = path.resolve(__dirname, "..");
 const fromProject = (p: string) =>
   path.isAbsolute(p) || /^[a-z]+:\/\//.test(p) || /^[^/]+@[^:]+:/.test(p) ? p : path.resolve(projectRoot, p);
 
