@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
-import { lsRemote } from "../lib/git/repo";
 import { type AssembleResult, assembleStagingBranch, PatchError, PushError } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
 import { planStagingBranch } from "../lib/staging/plan";
@@ -179,14 +178,6 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
   }
 
   const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
-  let mainTip: string | undefined;
-  try {
-    mainTip = (await lsRemote(remote, [`refs/heads/${opts.main}`], auth)).get(`refs/heads/${opts.main}`);
-  } catch (err) {
-    throw new UsageError(`unknown or unreachable remote ${remote}: ${(err as Error).message}`);
-  }
-  if (!mainTip) throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
-
   const now = new Date();
   const settings = {
     repo,
@@ -204,7 +195,12 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
   try {
     planned = await planStagingBranch(settings, forge, now);
   } catch (err) {
-    if (/pulls file/.test((err as Error).message)) throw new UsageError((err as Error).message);
+    // The plan reads the remote once (main and the PR heads); what it finds wrong is usage.
+    const message = (err as Error).message;
+    if (/ls-remote/.test(message))
+      throw new UsageError(`unknown or unreachable remote ${remote}: ${message}`);
+    if (/has no branch/.test(message)) throw new UsageError(`${message} (see --main)`);
+    if (/pulls file/.test(message)) throw new UsageError(message);
     throw err;
   }
   const { plan, classification } = planned;

@@ -4,7 +4,7 @@ import type { StagingBranchPlan } from "../lib/staging/plan";
 import { loadModule, projectModule } from "./dynamic";
 
 type Engine = typeof import("../lib/staging/assemble");
-type Planning = typeof import("../lib/staging/plan");
+type Planning = typeof import("../lib/staging/planChange");
 
 /**
  * The provider of StagingBranch resources. Its methods capture only the two module paths
@@ -12,7 +12,7 @@ type Planning = typeof import("../lib/staging/plan");
  */
 export function stagingBranchProvider(
   engineModule = projectModule("lib/staging/assemble"),
-  planModule = projectModule("lib/staging/plan"),
+  planModule = projectModule("lib/staging/planChange"),
 ): pulumi.dynamic.ResourceProvider {
   return {
     async check(_olds, news) {

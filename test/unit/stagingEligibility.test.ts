@@ -7,7 +7,8 @@ import {
   isTrusted,
   skipReason,
 } from "../../lib/staging/eligibility";
-import { changedPlanKeys, describePlanChange, type StagingBranchPlan } from "../../lib/staging/plan";
+import type { StagingBranchPlan } from "../../lib/staging/plan";
+import { changedPlanKeys, describePlanChange } from "../../lib/staging/planChange";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 
