@@ -116,7 +116,7 @@ function ensureBuilt(log = () => {}) {
   return true;
 }
 
-/** Where the compiled JavaScript of a source file (e.g. `scripts/local-forge.ts`) lives. */
+/** Where the compiled JavaScript of a source file (e.g. `local/forge.ts`) lives. */
 function compiledPath(source) {
   const rel = path.relative(root, path.resolve(root, source));
   return path.join(outDir, rel.replace(/\.ts$/, ".js"));

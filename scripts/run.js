@@ -2,7 +2,7 @@
 // Runs one of this project's TypeScript entry points from its compiled JavaScript (built
 // first when stale), as the main module, in this same process:
 //
-//   node scripts/run.js scripts/kernelci-simulator.ts --port 8901 ...
+//   node scripts/run.js local/kernelciSimulator/cli.ts --port 8901 ...
 
 const Module = require("node:module");
 const { compiledPath, ensureBuilt } = require("./build");

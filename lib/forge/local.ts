@@ -85,7 +85,7 @@ export class LocalForge implements Forge {
     if (!fs.existsSync(this.remote(repo))) {
       throw new Error(
         `Local forge: no repository ${this.remote(repo)}; create the fixtures with ` +
-          `\`node scripts/run.js scripts/local-forge.ts ${this.location}\` (scripts/setup does it).`,
+          `\`node scripts/run.js local/forge.ts ${this.location}\` (scripts/setup does it).`,
       );
     }
     return pullsFromFile(this.pullsFile(repo), this.remote(repo));

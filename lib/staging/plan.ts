@@ -3,6 +3,7 @@ import type { StagingConfig } from "../../config/staging";
 import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
+import { changedKeys, type DiffKeys } from "../inputs";
 import {
   type Classification,
   classifyPulls,
@@ -98,5 +99,35 @@ export async function planStagingBranch(
       tagPrefix: settings.tagPrefix,
       tagLimit: settings.tagLimit,
     },
+  };
+}
+
+/**
+ * What a new plan changes about the branch's content compared with the last one applied: the
+ * keys whose change requires a merge and a push. Titles, authors, skip reasons and the tag
+ * limit change nothing in the branch, so they are not listed; of the eligible PRs only the
+ * numbers and heads count. (The StagingBranch provider's diff; self-contained, it is serialized.)
+ */
+export const planDiff: DiffKeys<StagingBranchPlan> = {
+  keys: ["remote", "main", "branch", "base", "patchesDigest", "tagPrefix", "eligible"],
+  compareBy: { eligible: (pulls) => (pulls ?? []).map((p) => `${p.number}@${p.head}`) },
+};
+
+/** The keys of `planDiff` that changed between two plans. */
+export function changedPlanKeys(previous: Partial<StagingBranchPlan>, next: StagingBranchPlan): string[] {
+  return changedKeys(planDiff, previous, next);
+}
+
+/** The PRs entering, leaving, and whose head moved between two plans (for people to read). */
+export function describePlanChange(
+  previous: Pick<StagingBranchPlan, "eligible"> | undefined,
+  next: Pick<StagingBranchPlan, "eligible">,
+): { entering: number[]; leaving: number[]; moved: number[] } {
+  const old = new Map((previous?.eligible ?? []).map((p) => [p.number, p.head]));
+  const now = new Map(next.eligible.map((p) => [p.number, p.head]));
+  return {
+    entering: [...now.keys()].filter((n) => !old.has(n)),
+    leaving: [...old.keys()].filter((n) => !now.has(n)),
+    moved: [...now.keys()].filter((n) => old.has(n) && old.get(n) !== now.get(n)),
   };
 }

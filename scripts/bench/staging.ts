@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { listPatches } from "../../lib/git/patches";
 import { projectRoot } from "../../lib/projectRoot";
-import { FixtureRemote, pullEntry, writePulls } from "../../test/support/gitFixtures";
+import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
 import { type BenchRow, medianOf, run } from "./measure";
 
 const BRANCH = "staging.kernelci.org";

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { FixtureRemote } from "../../local/gitFixtures";
 
 // scripts/build.js is plain JavaScript (it builds the TypeScript): typed here by hand.
 const build = require("../../scripts/build") as {
@@ -43,37 +44,56 @@ describe("the compiled JavaScript under dist/", () => {
     expect(out).toMatch(/lib\/projectRoot\.ts:\d+:\d+/);
   });
 
-  it("runs a serialized provider with no TypeScript compiler, loading its engine once, only what a call needs", () => {
+  it("runs a serialized provider without a compiler, loading its engine once and only to apply", () => {
+    const remote = FixtureRemote.create(path.join(dir, "demo.git"));
+    const base = remote.commitOnMain({ "a.txt": "a\n" }, "initial");
+    const head = remote.pull(1, { "b.txt": "b\n" }, "PR 1");
+    const inputs = {
+      repo: "demo",
+      remote: remote.dir,
+      main: "main",
+      branch: "staging.kernelci.org",
+      base,
+      eligible: [{ number: 1, head, author: "alice", title: "PR 1" }],
+      skipped: [],
+      patchesDigest: "sha256:none",
+      tagPrefix: "staging-",
+      tagLimit: 20,
+      workDir: path.join(dir, "work"),
+    };
     const provider = path.join(dir, "provider.js");
     // Serialized as the engine does it, from the compiled program.
     node(
       `const pulumi = require("@pulumi/pulumi");
        const { stagingBranchProvider } = require(${JSON.stringify(build.compiledPath("providers/stagingBranch.ts"))});
-       const provider = stagingBranchProvider();
-       pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })
+       pulumi.runtime.serializeFunction(() => stagingBranchProvider, { allowSecrets: false })
          .then((s) => require("fs").writeFileSync(${JSON.stringify(provider)}, s.text));`,
     );
-    // A fresh process, as the engine's provider host: two diffs.
+    // A fresh process, as the engine's provider host: a diff, then two creates.
     const loaded = JSON.parse(
       node(
         `const p = require(${JSON.stringify(provider)}).handler();
-         const olds = { eligible: [{ number: 1, head: "a" }], base: "b" };
-         const news = { ...olds, eligible: [{ number: 1, head: "c" }] };
+         const inputs = ${JSON.stringify(inputs)};
          const modules = () => Object.keys(require.cache).filter((f) => f.includes("/dist/") || /ts-node|typescript/.test(f));
          (async () => {
-           const first = await p.diff("id", olds, news);
-           const afterFirst = modules();
-           const second = await p.diff("id", olds, olds);
-           process.stdout.write(JSON.stringify({ first, second, afterFirst, afterSecond: modules() }));
+           const diff = await p.diff("id", inputs, { ...inputs, eligible: [] });
+           const afterDiff = modules();
+           const first = await p.create(inputs);
+           const afterCreate = modules();
+           const second = await p.create(inputs);
+           process.stdout.write(JSON.stringify({ diff, afterDiff, afterCreate, afterSecond: modules(),
+             pushed: [first.outs.pushed, second.outs.pushed] }));
          })();`,
       ),
     );
-    expect(loaded.first).toEqual({ changes: true });
-    expect(loaded.second).toEqual({ changes: false });
+    expect(loaded.diff.changes).toBe(true);
+    expect(loaded.pushed).toEqual([true, false]);
     const names = (files: string[]) =>
       files.map((f) => path.relative(path.join(build.root, "dist"), f)).sort();
-    // diff needs the plans' comparison only: no git adapter, no merge engine, no compiler.
-    expect(names(loaded.afterFirst)).toEqual(["lib/staging/planChange.js"]);
-    expect(loaded.afterSecond).toEqual(loaded.afterFirst);
+    // diff is decided by the serialized code alone; apply loads the engine, once, and no compiler.
+    expect(names(loaded.afterDiff)).toEqual([]);
+    expect(names(loaded.afterCreate)).toContain("lib/staging/assemble.js");
+    expect(loaded.afterCreate.filter((f: string) => /ts-node|typescript/.test(f))).toEqual([]);
+    expect(loaded.afterSecond).toEqual(loaded.afterCreate);
   });
 });

@@ -3,9 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalForge, type LocalPull } from "../../lib/forge/local";
 import { assembleStagingBranch, PatchError, PushError } from "../../lib/staging/assemble";
-import { planStagingBranch, type StagingBranchSettings } from "../../lib/staging/plan";
-import { changedPlanKeys } from "../../lib/staging/planChange";
-import { type FileChanges, FixtureRemote, git, pullEntry, writePulls } from "../support/gitFixtures";
+import { changedPlanKeys, planStagingBranch, type StagingBranchSettings } from "../../lib/staging/plan";
+import { type FileChanges, FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 

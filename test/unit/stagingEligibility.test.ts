@@ -7,8 +7,7 @@ import {
   isTrusted,
   skipReason,
 } from "../../lib/staging/eligibility";
-import type { StagingBranchPlan } from "../../lib/staging/plan";
-import { changedPlanKeys, describePlanChange } from "../../lib/staging/planChange";
+import { changedPlanKeys, describePlanChange, type StagingBranchPlan } from "../../lib/staging/plan";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 
