@@ -14,10 +14,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { projectRoot } from "../../lib/projectRoot";
 import { ensureKernelFixture } from "../kernelFixture";
 import { type ScenarioName, scenarioNames } from "./scenarios";
 import { startSimulator, type WatchedRemote } from "./server";
-import { projectRoot } from "../../lib/projectRoot";
 
 function usage(message: string): never {
   process.stderr.write(
