@@ -25,7 +25,8 @@ export const kernelTestRevisionProvider = defineProvider<KernelTestRevisionInput
     cycleKey: "text",
     remote: "text",
     trees: "list",
-    branchPrefix: "text",
+    // Empty on production: the branches are named after their trees.
+    branchPrefix: "string",
     tagLimit: "number",
     patchesRoot: "text?",
     workDir: "text",
