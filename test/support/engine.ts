@@ -2,9 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
+import { projectRoot } from "../../lib/projectRoot";
 import { createLocalForge } from "../../local/forge";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+// From the sources (jest) and from dist/ (the benchmark) alike.
+export const repoRoot = projectRoot;
 
 /**
  * The environment scripts/setup wrote for the real engine. The engine layer of the tests
