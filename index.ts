@@ -3,10 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { KernelciEnvironment } from "./components/environment";
 import { GithubSide } from "./components/github";
 import { Images, thirdPartyImages } from "./components/images";
-import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
+import { afterRollout, beforeRollout, rolloutKey, UpdateProcedure } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
 import { loadStackConfig } from "./config/load";
-import { projectRoot } from "./lib/projectRoot";
+import { resolveLocation } from "./lib/project";
 import { readConfigDirectory } from "./pipeline/configFiles";
 
 // Composition root: configuration -> environment -> exports. An invalid configuration throws
@@ -15,7 +15,7 @@ const config = loadStackConfig();
 
 const { renderDir, context } = config.kubernetes;
 const provider = new k8s.Provider("kubernetes", {
-  ...(renderDir ? { renderYamlToDirectory: path.resolve(projectRoot, renderDir) } : { context }),
+  ...(renderDir ? { renderYamlToDirectory: resolveLocation(renderDir) } : { context }),
   // Updated in place under their stable names: pods restart through their checksum annotations.
   enableConfigMapMutable: true,
   enableSecretMutable: true,
@@ -59,7 +59,8 @@ const rollout = rolloutKey(config, [
   kernelciImages.outputs.apply((refs) => JSON.stringify(refs)),
   ...(stagingBranches ? [stagingBranches.heads.apply((heads) => JSON.stringify(heads))] : []),
 ]);
-const procedure = beforeRollout("procedure", config, rollout);
+const updateProcedure = new UpdateProcedure("procedure");
+const procedure = beforeRollout("procedure", config, rollout, updateProcedure);
 const kernelci = new KernelciEnvironment(config.environment, {
   config,
   provider,
@@ -67,7 +68,7 @@ const kernelci = new KernelciEnvironment(config.environment, {
   images: kernelciImages,
   rolloutAfter: [...(stagingBranches ? [stagingBranches] : []), ...procedure.rolloutAfter],
 });
-const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
+const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure, updateProcedure);
 
 // The GitHub side (webhooks, labels, teams, the production environment, Actions secrets),
 // where enabled: the github plugin is not available on machines without GitHub access.

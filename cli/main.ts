@@ -1,4 +1,5 @@
-import { type CliIo, processIo, UsageError } from "./io";
+import { type ErrorKind, errorKind } from "../lib/errors";
+import { type CliIo, processIo } from "./io";
 import { stagingBranchUsage } from "./usage";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -15,6 +16,16 @@ const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.valu
   .map((c) => `  ${c.usage.split("\n")[0].replace(/^usage: kci-deploy /, "")}`)
   .join("\n")}\n`;
 
+/** The exit code of each kind of failure: 2 for what the caller must fix, 1 for the rest. */
+export const exitCodes: Record<ErrorKind, number> = {
+  usage: 2,
+  input: 2,
+  conflict: 1,
+  remote: 1,
+  timeout: 1,
+  regression: 1,
+};
+
 /** Runs one command; returns the exit code (0 success, 1 failure, 2 bad usage or configuration). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...args] = argv;
@@ -26,11 +37,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await command.load()(args, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`kci-deploy ${name}: ${err.message}\n`);
-      return 2;
-    }
     io.stderr(`kci-deploy ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    const kind = errorKind(err);
+    return kind === null ? 1 : exitCodes[kind];
   }
 }

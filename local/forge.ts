@@ -4,7 +4,7 @@
  * `refs/pull/<N>/head`, its open PRs in `<dir>/<repo>.pulls.json` (trusted, untrusted,
  * labelled, off-base and conflicting ones), and local patches under `<dir>/patches/<repo>/`.
  *
- *   node scripts/run.js local/forge.ts <dir>
+ *   npx ts-node --transpile-only local/forge.ts <dir>
  *
  * Idempotent and reproducible: commits have fixed dates, so every run writes the same SHAs.
  * Other refs (the staging branch and tags pushed by `pulumi up`) are left alone.
@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalPull } from "../lib/forge/local";
-import { projectRoot } from "../lib/projectRoot";
+import { projectRoot } from "../lib/project";
 import { type FileChanges, FixtureRemote, pullEntry, writePulls } from "./gitFixtures";
 
 interface FixturePull {
@@ -192,7 +192,7 @@ export function addLocalPull(dir: string, repo: string, entry: LocalPull, change
 if (require.main === module) {
   const dir = process.argv[2];
   if (!dir) {
-    console.error("usage: node scripts/run.js local/forge.ts <dir>");
+    console.error("usage: npx ts-node --transpile-only local/forge.ts <dir>");
     process.exit(2);
   }
   const repos = createLocalForge(path.resolve(dir));

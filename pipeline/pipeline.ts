@@ -5,6 +5,7 @@ import {
   deployment,
   fromSecret,
   labels,
+  persistentVolumeClaim,
   publicService,
   secret,
   waitFor,
@@ -45,6 +46,189 @@ export interface PipelineArgs {
   triggerAfter: pulumi.Resource[];
 }
 
+/** What every service of the pipeline shares: the config ConfigMap, the Secret, their checksums. */
+export interface PipelineShared {
+  configMap: k8s.core.v1.ConfigMap;
+  secret: k8s.core.v1.Secret;
+  items: pulumi.Output<{ key: string; path: string }[]>;
+  configSum: pulumi.Output<string>;
+}
+
+export function createPipelineShared(
+  name: string,
+  args: PipelineArgs,
+  opts: pulumi.CustomResourceOptions,
+): PipelineShared {
+  const entries = pulumi.output(args.configFiles).apply(configMapEntries);
+  const configMap = new k8s.core.v1.ConfigMap(
+    `${name}-config`,
+    {
+      metadata: { name: "pipeline-config", namespace: args.namespace, labels: labels("pipeline-config") },
+      data: entries.data,
+    },
+    opts,
+  );
+  const data = args.secretData as pulumi.Output<Record<string, string>>;
+  return {
+    configMap,
+    secret: secret(`${name}-secrets`, { namespace: args.namespace, app: "pipeline-secrets", data }, opts),
+    items: entries.items,
+    configSum: pulumi.output(args.configFiles).apply(configChecksum),
+  };
+}
+
+export interface ServiceVolumes {
+  volumes: k8s.types.input.core.v1.Volume[];
+  mounts: k8s.types.input.core.v1.VolumeMount[];
+  claim?: k8s.core.v1.PersistentVolumeClaim;
+}
+
+/** The volumes of one service, where its container mounts them, and the claim it creates (if any). */
+export function serviceVolumes(
+  name: string,
+  spec: PipelineServiceSpec,
+  args: PipelineArgs,
+  shared: PipelineShared,
+  opts: pulumi.CustomResourceOptions,
+): ServiceVolumes {
+  const secretName = shared.secret.metadata.name;
+  const settingsKeys = spec.secrets.filter(
+    (key) => key !== secretKeys.kubeconfig && key !== secretKeys.apiToken,
+  );
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    { name: "settings", secret: { secretName, items: settingsKeys.map((key) => ({ key, path: key })) } },
+  ];
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: "settings", mountPath: paths.settings, readOnly: true },
+  ];
+  if (spec.mountsConfig) {
+    volumes.push({
+      name: "config",
+      configMap: { name: shared.configMap.metadata.name, items: shared.items },
+    });
+    mounts.push({ name: "config", mountPath: paths.config, readOnly: true });
+  }
+  if (spec.secrets.includes(secretKeys.kubeconfig)) {
+    volumes.push({
+      name: "kubeconfig",
+      secret: {
+        secretName,
+        items: [{ key: secretKeys.kubeconfig, path: "config" }],
+        // Without a configured kubeconfig the directory stays empty: in-cluster credentials.
+        optional: true,
+      },
+    });
+    mounts.push({ name: "kubeconfig", mountPath: paths.kubeconfig, readOnly: true });
+  }
+  if (spec.volume?.kind === "persistent") {
+    const claim = persistentVolumeClaim(
+      `${name}-${spec.name}`,
+      {
+        namespace: args.namespace,
+        claimName: `${spec.name}-data`,
+        size: spec.volume.size,
+        storageClass: args.storageClass,
+        labels: labels(spec.name),
+      },
+      opts,
+    );
+    volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
+    mounts.push({ name: "data", mountPath: spec.volume.mountPath });
+    return { volumes, mounts, claim };
+  } else if (spec.volume?.kind === "scratch") {
+    volumes.push({ name: "data", emptyDir: {} });
+    mounts.push({ name: "data", mountPath: spec.volume.mountPath });
+  }
+  return { volumes, mounts };
+}
+
+/** One service's Deployment; each pod carries the checksums of exactly what it mounts. */
+export function serviceDeployment(
+  name: string,
+  spec: PipelineServiceSpec,
+  args: PipelineArgs,
+  shared: PipelineShared,
+  { volumes, mounts }: ServiceVolumes,
+  opts: pulumi.CustomResourceOptions,
+): k8s.apps.v1.Deployment {
+  const image = args.images[spec.image];
+  const secretSum = secretChecksum(
+    args.secretData.apply((data) => Object.fromEntries(spec.secrets.map((key) => [key, data[key] ?? ""]))),
+  );
+  return deployment(
+    `${name}-${spec.name}`,
+    {
+      namespace: args.namespace,
+      app: spec.name,
+      // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+      recreate: spec.volume?.kind === "persistent",
+      podAnnotations: {
+        [checksumAnnotations.secrets]: secretSum,
+        ...(spec.mountsConfig ? { [checksumAnnotations.config]: shared.configSum } : {}),
+      },
+      initContainers: [waitFor("api", image, args.apiUrl)],
+      containers: [
+        container({
+          name: spec.name,
+          image,
+          command: spec.command,
+          env: [
+            fromSecret("KCI_API_TOKEN", shared.secret.metadata.name, secretKeys.apiToken),
+            ...(spec.env ?? []),
+          ],
+          ports: spec.http ? [spec.http.port] : undefined,
+          volumeMounts: mounts,
+          resources: spec.resources,
+          probe: spec.probe,
+        }),
+      ],
+      volumes,
+    },
+    opts,
+  );
+}
+
+/**
+ * Every service of the table, the trigger last: it depends on everything created before it
+ * (and on `triggerAfter`), so it is the last resource to change.
+ */
+export function createPipeline(
+  name: string,
+  args: PipelineArgs,
+  parent: pulumi.Resource,
+): { workloads: k8s.apps.v1.Deployment[]; callbackUrl: string | undefined } {
+  const shared = createPipelineShared(name, args, { parent });
+  const created: pulumi.Resource[] = [shared.configMap, shared.secret];
+  const workloads: k8s.apps.v1.Deployment[] = [];
+  let callbackUrl: string | undefined;
+  const trigger = args.services.find((spec) => spec.name === "trigger");
+  if (!trigger) throw new Error("the pipeline service table has no trigger");
+  for (const spec of args.services.filter((s) => s !== trigger)) {
+    const volumes = serviceVolumes(name, spec, args, shared, { parent });
+    const workload = serviceDeployment(name, spec, args, shared, volumes, {
+      parent,
+      dependsOn: args.rolloutAfter,
+    });
+    workloads.push(workload);
+    created.push(...(volumes.claim ? [volumes.claim] : []), workload);
+    if (spec.http) {
+      const { host, port } = spec.http;
+      const { tlsIssuer, ingressClass, namespace } = args;
+      const exposed = publicService(
+        `${name}-${spec.name}`,
+        { namespace, app: spec.name, host, port, tlsIssuer, ingressClass },
+        { parent },
+      );
+      created.push(...exposed.resources);
+      callbackUrl = exposed.url;
+    }
+  }
+  const dependsOn = [...created, ...args.triggerAfter, ...(args.rolloutAfter ?? [])];
+  const volumes = serviceVolumes(name, trigger, args, shared, { parent });
+  workloads.push(serviceDeployment(name, trigger, args, shared, volumes, { parent, dependsOn }));
+  return { workloads, callbackUrl };
+}
+
 /**
  * The kernelci-pipeline namespace, one Deployment per entry of the service table. Each pod
  * carries checksums of exactly what it mounts, so a config-only change restarts exactly the pods
@@ -52,161 +236,14 @@ export interface PipelineArgs {
  * makes sense once every other service and the API run the new revision.
  */
 export class Pipeline extends pulumi.ComponentResource {
-  readonly trigger: k8s.apps.v1.Deployment;
   readonly callbackUrl: string | undefined;
+  /** The Deployments, the trigger last. */
+  readonly workloads: k8s.apps.v1.Deployment[];
 
   constructor(name: string, args: PipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:pipeline:Pipeline", name, {}, opts);
-    const ns = args.namespace;
-    const entries = pulumi.output(args.configFiles).apply(configMapEntries);
-    const configMap = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      {
-        metadata: { name: "pipeline-config", namespace: ns, labels: labels("pipeline-config") },
-        data: entries.data,
-      },
-      { parent: this },
-    );
-    const pipelineSecret = secret(
-      `${name}-secrets`,
-      {
-        namespace: ns,
-        app: "pipeline-secrets",
-        data: args.secretData as pulumi.Output<Record<string, string>>,
-      },
-      { parent: this },
-    );
-    const configSum = pulumi.output(args.configFiles).apply(configChecksum);
-    const created: pulumi.Resource[] = [configMap, pipelineSecret];
-    let trigger: k8s.apps.v1.Deployment | undefined;
-    let callbackUrl: string | undefined;
-
-    // The trigger goes last, so that it can depend on everything created before it.
-    const ordered = [
-      ...args.services.filter((spec) => spec.name !== "trigger"),
-      ...args.services.filter((spec) => spec.name === "trigger"),
-    ];
-    for (const spec of ordered) {
-      const image = args.images[spec.image];
-      const settingsKeys = spec.secrets.filter(
-        (key) => key !== secretKeys.kubeconfig && key !== secretKeys.apiToken,
-      );
-      const volumes: k8s.types.input.core.v1.Volume[] = [
-        {
-          name: "settings",
-          secret: {
-            secretName: pipelineSecret.metadata.name,
-            items: settingsKeys.map((key) => ({ key, path: key })),
-          },
-        },
-      ];
-      const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-        { name: "settings", mountPath: paths.settings, readOnly: true },
-      ];
-      if (spec.mountsConfig) {
-        volumes.push({ name: "config", configMap: { name: configMap.metadata.name, items: entries.items } });
-        mounts.push({ name: "config", mountPath: paths.config, readOnly: true });
-      }
-      if (spec.secrets.includes(secretKeys.kubeconfig)) {
-        volumes.push({
-          name: "kubeconfig",
-          secret: {
-            secretName: pipelineSecret.metadata.name,
-            items: [{ key: secretKeys.kubeconfig, path: "config" }],
-            // Without a configured kubeconfig the directory stays empty: in-cluster credentials.
-            optional: true,
-          },
-        });
-        mounts.push({ name: "kubeconfig", mountPath: paths.kubeconfig, readOnly: true });
-      }
-      if (spec.volume?.kind === "persistent") {
-        const claim = new k8s.core.v1.PersistentVolumeClaim(
-          `${name}-${spec.name}`,
-          {
-            metadata: { name: `${spec.name}-data`, namespace: ns, labels: labels(spec.name) },
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              storageClassName: args.storageClass,
-              resources: { requests: { storage: spec.volume.size } },
-            },
-          },
-          { parent: this, retainOnDelete: true },
-        );
-        created.push(claim);
-        volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
-        mounts.push({ name: "data", mountPath: spec.volume.mountPath });
-      } else if (spec.volume?.kind === "scratch") {
-        volumes.push({ name: "data", emptyDir: {} });
-        mounts.push({ name: "data", mountPath: spec.volume.mountPath });
-      }
-      const secretSum = secretChecksum(
-        args.secretData.apply((data) =>
-          Object.fromEntries(spec.secrets.map((key) => [key, data[key] ?? ""])),
-        ),
-      );
-      const isTrigger = spec.name === "trigger";
-      const workload = deployment(
-        `${name}-${spec.name}`,
-        {
-          namespace: ns,
-          app: spec.name,
-          // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
-          recreate: spec.volume?.kind === "persistent",
-          podAnnotations: {
-            [checksumAnnotations.secrets]: secretSum,
-            ...(spec.mountsConfig ? { [checksumAnnotations.config]: configSum } : {}),
-          },
-          initContainers: [waitFor("api", image, args.apiUrl)],
-          containers: [
-            container({
-              name: spec.name,
-              image,
-              command: spec.command,
-              env: [
-                fromSecret("KCI_API_TOKEN", pipelineSecret.metadata.name, secretKeys.apiToken),
-                ...(spec.env ?? []),
-              ],
-              ports: spec.http ? [spec.http.port] : undefined,
-              volumeMounts: mounts,
-              resources: spec.resources,
-              probe: spec.probe,
-            }),
-          ],
-          volumes,
-        },
-        {
-          parent: this,
-          // Everything else first: the trigger is the last resource to change.
-          dependsOn: isTrigger
-            ? [...created, ...args.triggerAfter, ...(args.rolloutAfter ?? [])]
-            : args.rolloutAfter,
-        },
-      );
-      if (isTrigger) {
-        trigger = workload;
-        continue;
-      }
-      created.push(workload);
-      if (spec.http) {
-        const { host, port } = spec.http;
-        const exposed = publicService(
-          `${name}-${spec.name}`,
-          {
-            namespace: ns,
-            app: spec.name,
-            host,
-            port,
-            tlsIssuer: args.tlsIssuer,
-            ingressClass: args.ingressClass,
-          },
-          { parent: this },
-        );
-        created.push(...exposed.resources);
-        callbackUrl = exposed.url;
-      }
-    }
-    if (!trigger) throw new Error("the pipeline service table has no trigger");
-    this.trigger = trigger;
+    const { workloads, callbackUrl } = createPipeline(name, args, this);
+    this.workloads = workloads;
     this.callbackUrl = callbackUrl;
     this.registerOutputs({ callbackUrl });
   }

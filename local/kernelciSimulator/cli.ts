@@ -2,7 +2,7 @@
  * Starts the KernelCI API simulator on 127.0.0.1 and writes `{url, pid, scenario}` to a JSON
  * file, for the local stack's main command and for tests run by hand:
  *
- *   npm run simulator -- --token T [--port 8901] [--scenario happy]
+ *   npx ts-node local/kernelciSimulator/cli.ts --token T [--port 8901] [--scenario happy]
  *     [--watch <kernel-remote>=<tree>]... [--kernel-fixture .local/kernel]
  *     [--state-file .local/kernelci-simulator.json]
  *
@@ -14,7 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { projectRoot } from "../../lib/projectRoot";
+import { projectRoot } from "../../lib/project";
 import { ensureKernelFixture } from "../kernelFixture";
 import { type ScenarioName, scenarioNames } from "./scenarios";
 import { startSimulator, type WatchedRemote } from "./server";

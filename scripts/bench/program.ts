@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { projectRoot } from "../../lib/projectRoot";
+import { projectRoot } from "../../lib/project";
 // The engine tests' isolated stack: the benchmark measures the program the tests run.
 import { engineEnv, localStack } from "../../test/support/engine";
 import { type BenchRow, medianOf, run } from "./measure";

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { listPatches } from "../../lib/git/patches";
-import { projectRoot } from "../../lib/projectRoot";
+import { projectRoot } from "../../lib/project";
 import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
 import { type BenchRow, medianOf, run } from "./measure";
 

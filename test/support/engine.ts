@@ -2,10 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
-import { projectRoot } from "../../lib/projectRoot";
+import { projectRoot } from "../../lib/project";
 import { createLocalForge } from "../../local/forge";
 
-// From the sources (jest) and from dist/ (the benchmark) alike.
 export const repoRoot = projectRoot;
 
 /**

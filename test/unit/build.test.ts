@@ -37,11 +37,11 @@ describe("the compiled JavaScript under dist/", () => {
     // findProjectRoot throws, naming its argument, outside any project.
     const out = node(
       `process.setSourceMapsEnabled(true);
-       try { require(${JSON.stringify(build.compiledPath("lib/projectRoot.ts"))}).findProjectRoot("/") }
+       try { require(${JSON.stringify(build.compiledPath("lib/project.ts"))}).findProjectRoot("/") }
        catch (e) { process.stdout.write(e.stack) }`,
     );
     expect(out).toMatch(/no package\.json above \//);
-    expect(out).toMatch(/lib\/projectRoot\.ts:\d+:\d+/);
+    expect(out).toMatch(/lib\/project\.ts:\d+:\d+/);
   });
 
   it("runs a serialized provider without a compiler, loading its engine once and only to apply", () => {

@@ -4,8 +4,6 @@ import {
   pinnedReference,
   toolchainImageNames,
 } from "../../components/imageNames";
-import { renderJenkinsCasc } from "../../components/jenkins";
-import { jenkinsLabCredentials, labTokenFiles } from "../../components/labTokens";
 
 const digest = `sha256:${"ab".repeat(32)}`;
 
@@ -46,37 +44,5 @@ describe("image names", () => {
     expect(isPinned(pinnedReference("redis:7.4", digest))).toBe(true);
     expect(isPinned("redis:7.4")).toBe(false);
     expect(() => pinnedReference("redis:7.4", "latest")).toThrow(/not a sha256 digest for redis:7.4/);
-  });
-});
-
-describe("lab tokens", () => {
-  const tokens = { "lava-x": { token: "T", callbackToken: "C" } };
-
-  it("become files of a Secret and placeholders in Jenkins' configuration", () => {
-    expect(labTokenFiles(tokens)).toEqual({ "lava-x-token": "T", "lava-x-callback-token": "C" });
-    expect(jenkinsLabCredentials(["lava-x"])).toEqual([
-      expect.objectContaining({
-        string: expect.objectContaining({ id: "lava-x-token", secret: "$" + "{lava-x-token}" }),
-      }),
-      expect.objectContaining({
-        string: expect.objectContaining({
-          id: "lava-x-callback-token",
-          secret: "$" + "{lava-x-callback-token}",
-        }),
-      }),
-    ]);
-  });
-
-  it("never appear in Jenkins' configuration as code, which holds the seed job", () => {
-    const casc = renderJenkinsCasc({
-      url: "https://jenkins.example.org/",
-      labs: ["lava-x"],
-      jobsRepo: "https://github.com/kernelci/kernelci-jenkins.git",
-      jobsBranch: "main",
-    });
-    expect(casc).not.toContain('"T"');
-    expect(casc).toContain("$" + "{lava-x-token}");
-    expect(casc).toContain("job('seed')");
-    expect(casc).toContain("https://github.com/kernelci/kernelci-jenkins.git");
   });
 });
