@@ -1,6 +1,6 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
 import { type CliIo, processIo } from "./io";
-import { stagingBranchUsage } from "./usage";
+import { botUsage, releaseNotesUsage, stagingBranchUsage } from "./usage";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -9,6 +9,11 @@ const commands: Record<string, { load: () => Command; usage: string }> = {
   "staging-branch": {
     load: () => (require("./stagingBranch") as typeof import("./stagingBranch")).stagingBranchCommand,
     usage: stagingBranchUsage,
+  },
+  bot: { load: () => (require("./bot") as typeof import("./bot")).botCommand, usage: botUsage },
+  "release-notes": {
+    load: () => (require("./releaseNotes") as typeof import("./releaseNotes")).releaseNotesCommand,
+    usage: releaseNotesUsage,
   },
 };
 

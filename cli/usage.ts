@@ -12,3 +12,27 @@ The trusted file holds one GitHub login per line; # starts a comment.
 Exit codes: 0 success (also when there is nothing to push), 1 a patch or the push failed
 (the remote is untouched), 2 bad usage or configuration.
 `;
+
+export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)
+       kci-deploy bot simulate --events <file.jsonl> [--config <file>]
+       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping --repo <owner/name>
+         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main]
+
+Runs kcibot: it deploys the stack of the file's kernelci:bot section on GitHub webhooks, paced by
+seed 003's policy, and serves its status page, /healthz and /metrics. --stack <name> reads
+Pulumi.<name>.yaml of this project; --stack local also runs the KernelCI API simulator.
+The webhook secret comes from KCI_BOT_WEBHOOK_SECRET or kernelci:secrets.webhookSecret, the
+GitHub token from GITHUB_TOKEN or kernelci:secrets.githubToken.
+simulate replays a timeline without touching anything and prints one JSON decision per line.
+deliver posts a signed test delivery (secret from KCI_BOT_WEBHOOK_SECRET).
+`;
+
+export const releaseNotesUsage = `usage: kci-deploy release-notes --stack <stack> [--markdown] [--announce]
+
+Prints the change summary of the release configured in Pulumi.<stack>.yaml (kernelci:release):
+for each component, the commits between its deployed production branch and the release, with
+their author and PR. Plain text by default, Markdown with --markdown. With --announce, mails
+the plain text to release.announce.to over SMTP (password: kernelci:secrets.smtpPassword of the
+stack) and records when and what was announced, for the production update's pre-flight.
+Exit codes: 0 success, 1 a git or mail failure, 2 bad usage or configuration.
+`;

@@ -33,10 +33,13 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
   // The GitHub side (webhooks, teams, Actions secrets) changes nothing the pipeline runs.
+  // Release settings reach the key through `extra` (its commits, the backup): announcement
+  // settings alone never start a drain.
   const {
     procedure: _procedure,
     secrets: _secrets,
     labTokens: _labTokens,
+    release: _release,
     actionsSecrets: _actionsSecrets,
     github: _github,
     ...deployed
