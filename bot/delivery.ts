@@ -3,7 +3,7 @@ import { Webhooks } from "@octokit/webhooks";
 
 /** What a test delivery is about. */
 export interface TestEvent {
-  event: "pull_request" | "push" | "ping";
+  event: "pull_request" | "push" | "ping" | "issue_comment";
   /** `owner/name`. */
   repo: string;
   action?: string;
@@ -11,6 +11,8 @@ export interface TestEvent {
   sha?: string;
   author?: string;
   base?: string;
+  /** issue_comment: the comment's text (`@kcibot deploy`). */
+  body?: string;
 }
 
 /** A payload with the fields GitHub sends and the bot reads (pull_request, push, ping). */
@@ -24,6 +26,13 @@ export function testPayload(e: TestEvent): Record<string, unknown> {
   if (e.event === "ping") return { zen: "Keep it logically awesome.", hook_id: 1, repository };
   if (e.event === "push") return { ref: `refs/heads/${e.base ?? "main"}`, after: sha, repository };
   const user = { login: e.author ?? "nuclearcat" };
+  if (e.event === "issue_comment") {
+    const issue = {
+      number: e.pr ?? 1,
+      pull_request: { url: `https://api.github.com/repos/${e.repo}/pulls/${e.pr ?? 1}` },
+    };
+    return { action: e.action ?? "created", issue, comment: { id: 1, body: e.body ?? "", user }, repository };
+  }
   return {
     action: e.action ?? "synchronize",
     number: e.pr ?? 1,

@@ -18,7 +18,10 @@ export interface DeployRequest {
   interrupted: Operation | null;
 }
 
-export type DeployOutcome = { result: "succeeded" } | { result: "failed"; error: string };
+/** How a deploy ended; a successful one carries the stack's non-secret outputs (for PR reports). */
+export type DeployOutcome =
+  | { result: "succeeded"; outputs?: Record<string, unknown> }
+  | { result: "failed"; error: string };
 
 /** When the stack was last deployed, as the engine's history tells (seeds a fresh bot state). */
 export interface LastDeploys {
@@ -103,13 +106,14 @@ export class PulumiDeployer implements Deployer {
       for (;;) {
         if (signal.aborted) throw new DeployCancelled(deploy.id);
         try {
-          await stack.up({
+          const up = await stack.up({
             message: `${messagePrefix} #${deploy.id} (${deploy.cycle}, attempt ${deploy.attempt})`,
             onOutput: (out) => log.write(out),
             onEvent,
             signal,
           });
-          return { result: "succeeded" };
+          const outputs = Object.entries(up.outputs).filter(([, o]) => !o.secret);
+          return { result: "succeeded", outputs: Object.fromEntries(outputs.map(([k, o]) => [k, o.value])) };
         } catch (err) {
           if (signal.aborted) throw new DeployCancelled(deploy.id);
           const locks = parseLockError(String((err as Error).message));

@@ -34,11 +34,31 @@ const pullRequestSchema = z.object({
 });
 const pushSchema = z.object({ ref: z.string(), after: z.string(), repository });
 const pingSchema = z.object({ zen: z.string().optional(), hook_id: z.number().optional() });
+const issueCommentSchema = z.object({
+  action: z.string(),
+  repository,
+  issue: z.object({
+    number: z.number().int().positive(),
+    pull_request: z.object({}).passthrough().optional(),
+  }),
+  comment: z.object({ id: z.number(), body: z.string(), user: login }),
+});
+
+/** A comment on a PR that may hold `@kcibot` commands (chat-ops, part 2). */
+export interface PrComment {
+  delivery: string;
+  at: number;
+  /** `owner/name`. */
+  repo: string;
+  pr: number;
+  login: string;
+  body: string;
+}
 
 export const pullRequestActions = ["opened", "reopened", "synchronize", "closed", "labeled", "unlabeled"];
 
-/** A delivery's meaning: a change for the policy, or why it changes nothing. */
-export type Meaning = { change: Change } | { ignored: string };
+/** A delivery's meaning: a change for the policy, a PR comment for chat-ops, or why it changes nothing. */
+export type Meaning = { change: Change } | { comment: PrComment } | { ignored: string };
 
 type Handler = { schema: z.ZodType; judge: (payload: never, d: Delivery, r: Relevance) => Meaning };
 
@@ -76,11 +96,45 @@ function judgePush(p: z.infer<typeof pushSchema>, d: Delivery, r: Relevance): Me
   return { change: { at: d.receivedAt, source: d.id, repo, sha: p.after, what: `push ${main}` } };
 }
 
+function judgeIssueComment(p: z.infer<typeof issueCommentSchema>, d: Delivery, r: Relevance): Meaning {
+  const repo = p.repository.full_name;
+  if (!(repo in r.repositories)) return { ignored: `${repo} is not a repository the bot deploys` };
+  if (!p.issue.pull_request) return { ignored: `${repo}#${p.issue.number} is an issue, not a PR` };
+  if (p.action !== "created")
+    return { ignored: `issue_comment ${p.action}: edited or deleted comments trigger nothing` };
+  return {
+    comment: {
+      delivery: d.id,
+      at: d.receivedAt,
+      repo,
+      pr: p.issue.number,
+      login: p.comment.user.login,
+      body: p.comment.body,
+    },
+  };
+}
+
+/**
+ * A PR whose head moved (pull_request synchronize), whoever its author: its ack expires and the
+ * skip label the bot put on it comes off. Null for any other delivery.
+ */
+export function headMoved(delivery: Delivery): { repo: string; pr: number; sha: string } | null {
+  if (delivery.event !== "pull_request") return null;
+  const parsed = pullRequestSchema.safeParse(delivery.payload);
+  if (!parsed.success || parsed.data.action !== "synchronize") return null;
+  return {
+    repo: parsed.data.repository.full_name,
+    pr: parsed.data.number,
+    sha: parsed.data.pull_request.head.sha,
+  };
+}
+
 /** The events the bot reads, by GitHub event name; others are acknowledged and ignored. */
 const handlers: Record<string, Handler> = {
   pull_request: { schema: pullRequestSchema, judge: judgePullRequest as Handler["judge"] },
   push: { schema: pushSchema, judge: judgePush as Handler["judge"] },
   ping: { schema: pingSchema, judge: () => ({ ignored: "ping: pong" }) },
+  issue_comment: { schema: issueCommentSchema, judge: judgeIssueComment as Handler["judge"] },
 };
 
 /** Checks the payload's shape; a message naming the first bad field when it is malformed. */

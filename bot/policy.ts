@@ -46,7 +46,9 @@ export interface Deploy {
   startedAt: number;
   /** The changes it was started (or restarted) for. */
   changes: Change[];
-  trigger: "webhook" | "check";
+  trigger: "webhook" | "check" | "bisect";
+  /** A bisection step (part 2): the only PRs (`owner/name#N`) it deploys. Never interrupted. */
+  include?: string[];
 }
 
 export interface Timing {
@@ -69,6 +71,8 @@ export interface PolicyState {
   waiting: Change[];
   /** A check was asked for and its answer (`updates`) has not come yet. */
   checking: boolean;
+  /** A bisection runs (part 2): its steps follow one another; nothing else starts meanwhile. */
+  bisecting?: boolean;
 }
 
 export type PolicyEvent =
@@ -76,7 +80,15 @@ export type PolicyEvent =
   | { type: "tick" }
   | { type: "finished"; id: number; attempt: number; result: "succeeded" | "failed"; error?: string }
   | { type: "updates"; changes: Change[] }
-  | { type: "boot" };
+  | { type: "boot" }
+  /** An admin's `@kcibot deploy`: a partial deploy now, without settle or cool-down. */
+  | { type: "deploy-now"; change: Change }
+  /** An admin's `@kcibot trigger`: a full cycle now, within the full interval only with `force`. */
+  | { type: "trigger"; change: Change; force: boolean }
+  /** The next step of a bisection after a failed deploy: a partial deploy without `hold`. */
+  | { type: "bisect"; include: string[]; reason: string }
+  /** The bisection is over: scheduled deploys and checks go on. */
+  | { type: "bisect-end"; reason: string };
 
 export type Action =
   | { kind: "schedule"; at: number; cycle: Cycle; reason: string }
@@ -126,7 +138,7 @@ export function nextCheckAt(state: PolicyState, timing: Timing): number | null {
 
 /** When the runner must send the next `tick`, or null when only an event can move things on. */
 export function nextWakeup(state: PolicyState, timing: Timing): number | null {
-  if (state.running) return null;
+  if (state.running || state.bisecting) return null;
   if (state.scheduled) return state.scheduled.at;
   return nextCheckAt(state, timing);
 }
@@ -138,11 +150,13 @@ function start(
   trigger: Deploy["trigger"],
   why: string,
   timing: Timing,
+  forced?: Cycle,
 ): Decision {
-  const cycle = cycleAt(state, now, timing);
+  const cycle = forced ?? cycleAt(state, now, timing);
   const deploy: Deploy = { id: state.nextId, cycle, attempt: 0, startedAt: now, changes, trigger };
-  const cycleWhy =
-    cycle === "full"
+  const cycleWhy = forced
+    ? `${forced}: asked for`
+    : cycle === "full"
       ? state.lastFullStart === null
         ? "full: no full cycle yet"
         : `full: the last full cycle started ${iso(state.lastFullStart)}, more than the full interval ago`
@@ -164,7 +178,7 @@ function start(
 function onChange(state: PolicyState, change: Change, now: number, timing: Timing): Decision {
   const { running, scheduled } = state;
   if (running) {
-    if (running.cycle === "partial" && running.attempt === 0) {
+    if (running.cycle === "partial" && running.attempt === 0 && running.include === undefined) {
       const deploy: Deploy = {
         ...running,
         attempt: 1,
@@ -214,7 +228,7 @@ function onChange(state: PolicyState, change: Change, now: number, timing: Timin
 }
 
 function onTick(state: PolicyState, now: number, timing: Timing): Decision {
-  if (state.running) return { state, actions: [] };
+  if (state.running || state.bisecting) return { state, actions: [] };
   if (state.scheduled && now >= state.scheduled.at) {
     return start(state, now, state.scheduled.changes, "webhook", state.scheduled.reason, timing);
   }
@@ -291,6 +305,76 @@ function onBoot(state: PolicyState, now: number): Decision {
   };
 }
 
+/**
+ * Chat-ops (part 2). An admin's deploy starts a partial cycle at once, skipping settle and
+ * cool-down, and folds in whatever was scheduled; a trigger starts a full cycle at once. Both
+ * act like a change while a deploy runs: a full cycle is never interrupted.
+ */
+function onCommand(
+  state: PolicyState,
+  event: Extract<PolicyEvent, { type: "deploy-now" | "trigger" }>,
+  now: number,
+  timing: Timing,
+): Decision {
+  const who = describe(event.change);
+  if (state.running) return onChange(state, event.change, now, timing);
+  if (event.type === "trigger" && !event.force && cycleAt(state, now, timing) === "partial") {
+    return {
+      state,
+      actions: [
+        {
+          kind: "wait",
+          reason: `${who}: refused, the last full cycle started ${iso(state.lastFullStart as number)}, within the full interval (add --force)`,
+        },
+      ],
+    };
+  }
+  const changes = [...(state.scheduled?.changes ?? []), ...state.waiting, event.change];
+  const cycle: Cycle = event.type === "trigger" ? "full" : "partial";
+  return start(
+    state,
+    now,
+    changes,
+    "webhook",
+    `${who}: ${event.type === "trigger" ? "full cycle" : "deploy"} now`,
+    timing,
+    cycle,
+  );
+}
+
+/**
+ * A bisection step starts at once after the deploy that failed (or the previous step): nothing
+ * else can run in between, and what was scheduled or waiting stays so for after the bisection.
+ */
+function onBisect(
+  state: PolicyState,
+  event: Extract<PolicyEvent, { type: "bisect" }>,
+  now: number,
+): Decision {
+  if (state.running)
+    return {
+      state,
+      actions: [{ kind: "wait", reason: `bisection step not started: deploy #${state.running.id} runs` }],
+    };
+  const deploy: Deploy = {
+    id: state.nextId,
+    cycle: "partial",
+    attempt: 0,
+    startedAt: now,
+    changes: [],
+    trigger: "bisect",
+    include: event.include,
+  };
+  return {
+    state: { ...state, nextId: state.nextId + 1, lastStart: now, running: deploy, bisecting: true },
+    actions: [{ kind: "start", deploy, reason: event.reason }],
+  };
+}
+
+function onBisectEnd(state: PolicyState, reason: string): Decision {
+  return { state: { ...state, bisecting: false }, actions: [{ kind: "wait", reason }] };
+}
+
 export function decide(state: PolicyState, event: PolicyEvent, now: number, timing: Timing): Decision {
   switch (event.type) {
     case "change":
@@ -303,6 +387,13 @@ export function decide(state: PolicyState, event: PolicyEvent, now: number, timi
       return onFinished(state, event, now, timing);
     case "boot":
       return onBoot(state, now);
+    case "deploy-now":
+    case "trigger":
+      return onCommand(state, event, now, timing);
+    case "bisect":
+      return onBisect(state, event, now);
+    case "bisect-end":
+      return onBisectEnd(state, event.reason);
     default: {
       const never: never = event;
       throw new Error(`unknown policy event ${JSON.stringify(never)}`);

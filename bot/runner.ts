@@ -1,9 +1,12 @@
 import * as path from "node:path";
+import { advance, type BisectionHost, bisectionFor, headsOf, releaseOnPush, stepFinished } from "./bisector";
 import { DeployCancelled, type Deployer, type Progress } from "./deployer";
-import { type Delivery, meaningOf, type Relevance } from "./events";
+import { type Delivery, headMoved, meaningOf, type PrComment, type Relevance } from "./events";
 import type { Logger } from "./log";
 import type { BotMetrics } from "./metrics";
+import { enqueue, type Report } from "./outbox";
 import { type Action, type Deploy, decide, nextWakeup, type PolicyEvent, type Timing } from "./policy";
+import type { PullRequestSide } from "./pullRequestSide";
 import { type BotState, logName, type Operation, record, remember } from "./state";
 import type { StateStore } from "./store";
 import { changesBetween, type Snapshot, type UpdateSource } from "./updates";
@@ -20,8 +23,10 @@ export interface RunnerOptions {
   log: Logger;
   metrics: BotMetrics;
   now?: () => number;
-  /** Called after each action is carried out (part 2: reports on PRs, notifications). */
+  /** Called after each action is carried out (notifications). */
   onAction?: (action: Action, state: BotState) => void | Promise<void>;
+  /** Chat-ops, acks and PR reports (part 2); without it the bot only deploys. */
+  pullRequests?: PullRequestSide;
 }
 
 interface InFlight {
@@ -43,6 +48,9 @@ export class Runner {
   private timer: NodeJS.Timeout | undefined;
   private inflight: InFlight | null = null;
   private readonly snapshots = new Map<string, Snapshot>();
+  private readonly outputs = new Map<string, Record<string, unknown>>();
+  private flushing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly seen: Set<string>;
   private stopped = false;
   progress: Progress | null = null;
@@ -85,13 +93,16 @@ export class Runner {
   }
 
   dispatch(event: PolicyEvent): Promise<void> {
-    return this.enqueue(() => this.apply(event));
+    return this.enqueue(async () => {
+      await this.apply(event);
+    });
   }
 
   /** Stops timers and cancels the engine operation; the state still says it ran, so the next start re-runs it. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
     this.inflight?.abort.abort();
     await this.inflight?.done;
     await this.queue;
@@ -119,6 +130,18 @@ export class Runner {
     if (seen.length < this.state.seen.length + 1) this.seen.delete(this.state.seen[0]);
     const meaning = meaningOf(delivery, this.o.relevance);
     const base = { delivery: delivery.id, event: delivery.event };
+    const moved = headMoved(delivery);
+    if (moved && this.o.pullRequests) {
+      const { acks, reports } = this.o.pullRequests.onPush(moved, this.state, delivery.id);
+      const released = releaseOnPush(this.state, moved, this.o.pullRequests.skipLabel);
+      if (released) await this.o.store.save({ ...this.state, excluded: released.excluded });
+      await this.keep(acks, [...reports, ...(released?.reports ?? [])]);
+      if (released) this.syncBotFile(this.botFileStep());
+    }
+    if ("comment" in meaning) {
+      await this.o.store.save({ ...this.state, seen });
+      return this.handleComment(meaning.comment);
+    }
     if ("ignored" in meaning) {
       this.o.log.info({ ...base, decision: "ignore" }, meaning.ignored);
       await this.o.store.save({ ...this.state, seen });
@@ -127,7 +150,146 @@ export class Runner {
     await this.apply({ type: "change", change: meaning.change }, seen);
   }
 
-  private async apply(event: PolicyEvent, seen = this.state.seen): Promise<void> {
+  /** Chat-ops: the comment's commands, judged; their policy events applied, their answers posted. */
+  private async handleComment(comment: PrComment): Promise<void> {
+    const side = this.o.pullRequests;
+    if (!side) return;
+    const outcome = await side.onComment(comment, this.state).catch((err) => {
+      this.o.log.warn(
+        { err: String(err), delivery: comment.delivery },
+        "could not read the PR or the roles: comment ignored",
+      );
+      return null;
+    });
+    if (!outcome) return;
+    const events = outcome.events.map((e) => e.type);
+    this.o.log.info(
+      { delivery: comment.delivery, decision: "chat-ops", events },
+      `${comment.login} on ${comment.repo}#${comment.pr}`,
+    );
+    await this.keep(outcome.acks, outcome.reports);
+    for (const [i, event] of outcome.events.entries()) {
+      const actions = await this.apply(event);
+      // An admin's deploy or trigger is answered with what the policy made of it.
+      if (event.type === "change" || actions.length === 0) continue;
+      const repo = comment.repo.split("/")[1] ?? comment.repo;
+      const body = actions.map((a) => a.reason).join("\n");
+      await this.keep(this.state.acks, [
+        { kind: "reply", repo, pr: comment.pr, id: `${comment.delivery}/policy-${i}`, body },
+      ]);
+    }
+  }
+
+  /** What a bisection needs of the runner (bot/bisector.ts). */
+  private get host(): BisectionHost {
+    return {
+      state: () => this.state,
+      save: (state) => this.o.store.save(state),
+      apply: (event) => this.apply(event),
+      keep: (acks, reports) => this.keep(acks, reports),
+      syncBotFile: (step) => this.syncBotFile(step),
+      warn: (message) => this.o.log.warn({ decision: "bisection" }, message),
+      skipLabel: this.o.pullRequests?.skipLabel ?? "",
+    };
+  }
+
+  /** The bisection step the running deploy is, if it is one. */
+  private botFileStep(): { include: string[]; reason: string } | null {
+    const running = this.state.policy.running;
+    return running?.include
+      ? { include: running.include, reason: `bisection step of deploy #${running.id}` }
+      : null;
+  }
+
+  /** The bot's file for the staging engine: acks, excluded PRs, and the bisection step running. */
+  private syncBotFile(step: { include: string[]; reason: string } | null): void {
+    const { acks, excluded } = this.state;
+    const held = excluded.map((e) => ({
+      repo: e.pr.split("#")[0],
+      pr: Number(e.pr.split("#")[1]),
+      reason: e.reason,
+    }));
+    this.o.pullRequests?.writeBotFile({ acks, held, step });
+  }
+
+  /** After a deploy: a failure starts a bisection (part 2); a bisection step moves it on. */
+  private async afterFinish(
+    action: Extract<Action, { kind: "finish" }>,
+    snapshot: Snapshot | undefined,
+  ): Promise<void> {
+    const side = this.o.pullRequests;
+    if (!side) return;
+    const ok = action.result === "succeeded";
+    if (action.deploy.trigger === "bisect") {
+      await this.enqueue(() => stepFinished(this.host, ok));
+      return;
+    }
+    if (ok || !snapshot || this.state.bisection) return;
+    const heads = headsOf(snapshot);
+    if (Object.keys(heads).length === 0) return;
+    const split = await side.suspects(heads, action.error ?? "").catch((err) => {
+      this.o.log.warn({ err: String(err) }, "could not read the PRs' files: every PR is a suspect");
+      return { suspects: Object.keys(heads), innocent: [] };
+    });
+    await this.enqueue(() =>
+      advance(this.host, bisectionFor(action.deploy.id, action.error ?? "", heads, split)),
+    );
+  }
+
+  /** Saves new acks (and writes them where the staging engine reads them) and queues reports. */
+  private async keep(acks: BotState["acks"], reports: Report[]): Promise<void> {
+    const changed = acks !== this.state.acks;
+    const now = this.now();
+    const outbox = reports.reduce((box, r) => enqueue(box, r, now), this.state.outbox);
+    await this.o.store.save({ ...this.state, acks, outbox });
+    if (changed) this.syncBotFile(this.botFileStep());
+    if (reports.length > 0) void this.flushOutbox();
+  }
+
+  /** Posts what the outbox holds, outside the event queue; what GitHub refused is tried again later. */
+  private async flushOutbox(): Promise<void> {
+    const side = this.o.pullRequests;
+    if (!side || this.flushing || this.stopped) return;
+    this.flushing = true;
+    clearTimeout(this.retryTimer);
+    try {
+      const batch = this.state.outbox;
+      const left = await side.flush(batch, this.now());
+      await this.enqueue(async () => {
+        const after = new Map(batch.map((p) => [p, left.find((l) => l.report === p.report) ?? null]));
+        // Reports queued during the flush stay; the ones sent go; the ones refused wait.
+        const outbox = this.state.outbox.flatMap((p) => {
+          if (!after.has(p)) return [p];
+          const refused = after.get(p);
+          return refused ? [refused] : [];
+        });
+        await this.o.store.save({ ...this.state, outbox });
+      });
+    } finally {
+      this.flushing = false;
+    }
+    const next = Math.min(...this.state.outbox.map((p) => p.nextAt));
+    if (Number.isFinite(next) && !this.stopped) {
+      const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - this.now()));
+      this.retryTimer = setTimeout(() => void this.flushOutbox(), delay);
+    }
+  }
+
+  /** The PR reports of the actions just taken, worked out outside the event queue (it reads GitHub). */
+  private async report(actions: Action[]): Promise<void> {
+    const side = this.o.pullRequests;
+    if (!side) return;
+    for (const action of actions) {
+      const key = "deploy" in action ? `${action.deploy.id}/${action.deploy.attempt}` : "";
+      const reports = await side.reportsFor(action, this.outputs.get(key)).catch((err) => {
+        this.o.log.warn({ err: String(err) }, "could not work out the PR reports of a deploy");
+        return [];
+      });
+      if (reports.length > 0) await this.enqueue(() => this.keep(this.state.acks, reports));
+    }
+  }
+
+  private async apply(event: PolicyEvent, seen = this.state.seen): Promise<Action[]> {
     const now = this.now();
     const before = this.state;
     const { state: policy, actions } = decide(before.policy, event, now, this.o.timing);
@@ -159,15 +321,18 @@ export class Runner {
       } else if (action.kind === "finish") {
         next.operation = null;
         const key = `${action.deploy.id}/${action.deploy.attempt}`;
-        if (action.result === "succeeded" && this.snapshots.has(key))
-          next.deployed = this.snapshots.get(key) ?? null;
+        const snapshot = this.snapshots.get(key);
+        if (action.result === "succeeded" && snapshot) next.deployed = snapshot;
         this.snapshots.delete(key);
+        void this.afterFinish(action, snapshot);
       }
     }
     await this.o.store.save(next);
     for (const action of actions) this.perform(action, event, before.operation);
     this.rearm();
+    void this.report(actions);
     for (const action of actions) await this.o.onAction?.(action, next);
+    return actions;
   }
 
   private perform(action: Action, event: PolicyEvent, previous: Operation | null): void {
@@ -227,6 +392,8 @@ export class Runner {
         );
       if (outcome === null || abort.signal.aborted) return;
       if (snapshot) this.snapshots.set(`${deploy.id}/${deploy.attempt}`, snapshot);
+      if (outcome.result === "succeeded" && outcome.outputs)
+        this.outputs.set(`${deploy.id}/${deploy.attempt}`, outcome.outputs);
       await this.dispatch({
         type: "finished",
         id: deploy.id,

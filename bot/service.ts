@@ -1,19 +1,23 @@
 import type * as http from "node:http";
 import * as os from "node:os";
+import * as path from "node:path";
 import type { BotConfig } from "../config/bot";
 import type { StagingConfig } from "../config/staging";
 import { createForge } from "../lib/forge";
+import { githubPullRequests } from "../lib/forge/pullRequests";
+import { DEFAULT_RULES } from "./components";
 import type { Deployer } from "./deployer";
 import type { Relevance } from "./events";
 import { WebhookIntake } from "./intake";
 import { botLogger, type Logger } from "./log";
 import { BotMetrics } from "./metrics";
-import type { Action } from "./policy";
+import type { Action, Timing } from "./policy";
+import { createPullRequestSide } from "./pullRequestSide";
 import { Runner } from "./runner";
 import { createBotServer, listen } from "./server";
 import { statePaths, timingOf } from "./settings";
 import type { BotState } from "./state";
-import { renderStatusPage } from "./statusPage";
+import { nextFullAt, renderStatusPage, statusLine } from "./statusPage";
 import { StateStore } from "./store";
 import { forgeUpdates, type UpdateSource } from "./updates";
 
@@ -57,6 +61,33 @@ export function relevanceOf(bot: BotConfig, staging: StagingConfig): Relevance {
   };
 }
 
+/** Part 2 (chat-ops, acks, PR reports), where the bot section configures it. */
+function pullRequestSide(o: BotServiceOptions, store: StateStore, timing: Timing, now: () => number) {
+  const { bot, staging } = o;
+  const settings = bot.pullRequests;
+  if (!settings) return undefined;
+  const owner = bot.repositories[0].split("/")[0];
+  const forge = createForge(staging.forge, o.cwd, o.secrets.githubToken);
+  const client = githubPullRequests({ owner, token: o.secrets.githubToken, apiUrl: settings.apiUrl });
+  return createPullRequestSide({
+    forge,
+    client,
+    botLogin: settings.login,
+    skipLabel: staging.skipLabel,
+    rules: settings.componentRules ?? DEFAULT_RULES,
+    botFile: staging.botFile ? path.resolve(o.cwd, staging.botFile) : undefined,
+    publicUrl: bot.publicUrl ?? `http://${bot.listen.host}:${bot.listen.port}`,
+    roles: {
+      admins: { team: settings.adminsTeam, list: settings.admins },
+      maintainers: { team: settings.maintainersTeam, list: settings.maintainers },
+      trusted: { team: staging.trustedTeam, list: staging.trusted },
+    },
+    status: (state) => statusLine(state, timing, now()),
+    nextFull: (state) => nextFullAt(state, timing),
+    state: () => store.state,
+  });
+}
+
 /** Opens the state, starts the runner (resuming an interrupted deploy) and listens. */
 export async function startBotService(o: BotServiceOptions): Promise<BotService> {
   const { bot, staging } = o;
@@ -88,6 +119,7 @@ export async function startBotService(o: BotServiceOptions): Promise<BotService>
     metrics,
     now,
     onAction: o.onAction,
+    pullRequests: pullRequestSide(o, store, timing, now),
   });
   const server = createBotServer({
     intake: new WebhookIntake(o.secrets.webhookSecret, bot.maxBodyBytes),

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { type Bisection, describeBisection, nextDeploy, recordResult, startBisection } from "./bisect";
+import { authorize, parseCommands } from "./chatops";
 import {
   type Action,
   type Change,
@@ -41,8 +43,32 @@ const lineSchema = z.discriminatedUnion("type", [
       pr: z.number().int().positive().optional(),
     })
     .strict(),
-  /** The running deploy fails at this time. */
-  z.object({ at: isoTime, type: z.literal("deploy-failed"), error: z.string().optional() }).strict(),
+  /**
+   * The running deploy fails at this time. With `prs` (`owner/name#N`, the PRs it held) and
+   * `faulty` (those that break it), the bot's bisection is replayed: a step fails when it holds
+   * a faulty PR.
+   */
+  z
+    .object({
+      at: isoTime,
+      type: z.literal("deploy-failed"),
+      error: z.string().optional(),
+      prs: z.array(z.string().regex(/^[^#\s]+#\d+$/, "expected owner/name#N")).optional(),
+      faulty: z.array(z.string()).optional(),
+    })
+    .strict(),
+  /** A PR comment by someone in `role`: its `@kcibot` commands act as in the bot. */
+  z
+    .object({
+      at: isoTime,
+      type: z.literal("comment"),
+      repo: z.string().min(1),
+      pr: z.number().int().positive(),
+      login: z.string().min(1).default("someone"),
+      role: z.enum(["admin", "maintainer", "trusted", "other"]),
+      body: z.string(),
+    })
+    .strict(),
 ]);
 
 export type TimelineLine = z.infer<typeof lineSchema>;
@@ -75,7 +101,7 @@ export function parseTimeline(text: string, source: string): TimelineLine[] {
 /** One printed decision: what `bot simulate` writes per line. */
 export interface SimulatedDecision {
   at: string;
-  action: "schedule" | "start" | "restart" | "finish";
+  action: "schedule" | "start" | "restart" | "finish" | "exclude";
   cycle: Cycle;
   reason: string;
   deploy?: number;
@@ -92,7 +118,7 @@ export interface Simulation {
 }
 
 function changeOf(line: TimelineLine, index: number): Change | null {
-  if (line.type === "deploy-failed") return null;
+  if (line.type === "deploy-failed" || line.type === "comment") return null;
   const what =
     line.type === "forge" ? "forge change" : `${line.event}${line.action ? ` ${line.action}` : ""}`;
   const base = { at: line.at, source: `${line.type}-${index}`, repo: line.repo, what };
@@ -119,7 +145,7 @@ function printable(at: number, action: Action): SimulatedDecision | null {
         cycle: action.deploy.cycle,
         reason: action.reason,
         deploy: action.deploy.id,
-        prs: prs(action.deploy.changes),
+        prs: action.deploy.include ?? prs(action.deploy.changes),
       };
     case "finish":
       return {
@@ -135,6 +161,65 @@ function printable(at: number, action: Action): SimulatedDecision | null {
   }
 }
 
+/** A comment line's commands, as the bot would act on them (the PR's head is not known here). */
+function commentEvents(line: Extract<TimelineLine, { type: "comment" }>, index: number): PolicyEvent[] {
+  const change = (what: string): Change => ({
+    at: line.at,
+    source: `comment-${index}`,
+    repo: line.repo,
+    pr: line.pr,
+    what: `${what} by ${line.login}`,
+  });
+  return parseCommands(line.body).flatMap((command): PolicyEvent[] => {
+    const verdict = authorize(command, line.role, { authorTrusted: false, head: "0".repeat(40) });
+    switch (verdict.effect) {
+      case "deploy-now":
+        return [{ type: "deploy-now", change: change("@kcibot deploy") }];
+      case "trigger":
+        return [{ type: "trigger", change: change("@kcibot trigger"), force: verdict.force }];
+      case "ack":
+      case "skip":
+      case "unskip":
+        return [{ type: "change", change: change(`@kcibot ${verdict.effect}`) }];
+      default:
+        return [];
+    }
+  });
+}
+
+/** The bot's bisection replayed against a list of faulty PRs: a step fails when it holds one. */
+function bisectionReplay(
+  apply: (event: PolicyEvent, now: number) => void,
+  exclude: (pr: string, now: number, failed: number) => void,
+) {
+  let b: (Bisection & { faulty: string[]; failed: number }) | null = null;
+  const go = (now: number) => {
+    if (!b) return;
+    const include = nextDeploy(b);
+    if (include)
+      return apply(
+        { type: "bisect", include, reason: `bisecting deploy #${b.failed}: ${describeBisection(b)}` },
+        now,
+      );
+    for (const pr of b.culprits) exclude(pr, now, b.failed);
+    apply({ type: "bisect-end", reason: `bisection of deploy #${b.failed}: ${describeBisection(b)}` }, now);
+    b = null;
+  };
+  return {
+    running: () => b !== null,
+    start(prs: string[], faulty: string[], failed: number, now: number) {
+      b = { ...startBisection(prs), faulty, failed };
+      go(now);
+    },
+    resultOf: (d: { include?: string[] }): "succeeded" | "failed" =>
+      b && d.include?.some((pr) => b?.faulty.includes(pr)) ? "failed" : "succeeded",
+    stepped(ok: boolean, now: number) {
+      if (b) b = { ...b, ...recordResult(b, ok) };
+      go(now);
+    },
+  };
+}
+
 /** Replays `lines` until every line is consumed and nothing is left to deploy. */
 export function simulate(
   lines: TimelineLine[],
@@ -148,6 +233,17 @@ export function simulate(
   let finishAt: number | null = null;
   let next = 0;
   let clock = lines[0]?.at ?? 0;
+  const excluded: SimulatedDecision[] = [];
+  const bisection = bisectionReplay(
+    (event, now) => apply(event, now),
+    (pr, now, failed) =>
+      excluded.push({
+        at: new Date(now).toISOString(),
+        action: "exclude",
+        cycle: "partial",
+        reason: `${pr} found faulty: deploy #${failed} failed`,
+      }),
+  );
   const apply = (event: PolicyEvent, now: number) => {
     const decision = decide(state, event, now, timing);
     state = decision.state;
@@ -175,13 +271,15 @@ export function simulate(
     const pendingForge = forge.some((c) => c.at > (state.lastStart ?? Number.NEGATIVE_INFINITY));
     if (now === Infinity || (next >= lines.length && !running && !state.scheduled && !pendingForge)) break;
     if (running && finishAt !== null && now === finishAt && now <= (lines[next]?.at ?? Infinity)) {
-      apply({ type: "finished", id: running.id, attempt: running.attempt, result: "succeeded" }, now);
+      const result = bisection.resultOf(running);
+      apply({ type: "finished", id: running.id, attempt: running.attempt, result }, now);
+      if (running.trigger === "bisect") bisection.stepped(result === "succeeded", now);
     } else if (now === lines[next]?.at) {
       const line = lines[next];
       const change = changeOf(line, next);
       next++;
       if (line.type === "deploy-failed") {
-        if (running)
+        if (running) {
           apply(
             {
               type: "finished",
@@ -192,6 +290,10 @@ export function simulate(
             },
             now,
           );
+          if (line.prs && !bisection.running()) bisection.start(line.prs, line.faulty ?? [], running.id, now);
+        }
+      } else if (line.type === "comment") {
+        for (const event of commentEvents(line, next - 1)) apply(event, now);
       } else if (change) {
         forge.push(change);
         if (line.type === "webhook") {
@@ -203,8 +305,9 @@ export function simulate(
       apply({ type: "tick" }, now);
     }
   }
-  const decisions = trace
-    .map((t) => printable(t.at, t.action))
-    .filter((d): d is SimulatedDecision => d !== null);
+  const decisions = [
+    ...trace.map((t) => printable(t.at, t.action)).filter((d): d is SimulatedDecision => d !== null),
+    ...excluded,
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return { decisions, trace, accepted };
 }

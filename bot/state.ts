@@ -1,4 +1,14 @@
-import { type Action, type Change, type Cycle, initialPolicyState, type PolicyState } from "./policy";
+import type { Ack } from "./acks";
+import type { Bisection } from "./bisect";
+import type { Pending } from "./outbox";
+import {
+  type Action,
+  type Change,
+  type Cycle,
+  type Deploy,
+  initialPolicyState,
+  type PolicyState,
+} from "./policy";
 import type { Snapshot } from "./updates";
 
 /** One attempt of a deploy, as the status page and the metrics show it. */
@@ -6,7 +16,9 @@ export interface DeployRecord {
   id: number;
   attempt: number;
   cycle: Cycle;
-  trigger: "webhook" | "check";
+  trigger: Deploy["trigger"];
+  /** A bisection step's PRs. */
+  include?: string[];
   startedAt: number;
   endedAt: number | null;
   /** `restarted`: cancelled for a restart; `interrupted`: the bot stopped during it. */
@@ -36,6 +48,14 @@ export interface BotState {
   /** The forge as the last successful deploy found it: the baseline of the periodic check. */
   deployed: Snapshot | null;
   operation: Operation | null;
+  /** Maintainers' acks still alive (part 2). */
+  acks: Ack[];
+  /** Reports owed to GitHub, posted as soon as it answers (part 2). */
+  outbox: Pending[];
+  /** PRs found faulty: held out of every deploy until their author pushes again (part 2). */
+  excluded: { pr: string; sha: string; reason: string }[];
+  /** The search for the PR that broke deploy `failed` (part 2). */
+  bisection: (Bisection & { failed: number; error: string; heads: Record<string, string> }) | null;
 }
 
 export const initialBotState: BotState = {
@@ -45,6 +65,10 @@ export const initialBotState: BotState = {
   history: [],
   deployed: null,
   operation: null,
+  acks: [],
+  outbox: [],
+  excluded: [],
+  bisection: null,
 };
 
 /** `seen` with `id` added, forgetting the oldest beyond `limit`. */
@@ -83,6 +107,7 @@ export function record(
           endedAt: null,
           result: "running",
           changes: d.changes,
+          ...(d.include ? { include: d.include } : {}),
           log: logName(d.id, d.attempt),
         },
       ];

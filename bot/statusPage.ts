@@ -1,4 +1,5 @@
 import Mustache from "mustache";
+import { describeBisection } from "./bisect";
 import type { Progress } from "./deployer";
 import { type Cycle, cycleAt, nextCheckAt, type Timing } from "./policy";
 import { type BotState, type DeployRecord, logName } from "./state";
@@ -48,6 +49,22 @@ export function nextStart(
   };
 }
 
+/** The state, the next start and its reason, in one line (`@kcibot status`). */
+export function statusLine(state: BotState, timing: Timing, now: number): string {
+  const next = nextStart(state, timing, now);
+  const running = state.policy.running;
+  const doing = running ? `deploying #${running.id} (${running.cycle})` : statusOf(state);
+  return next
+    ? `kcibot is ${doing}; next start ${next.at} (${next.cycle}): ${next.reason}.`
+    : `kcibot is ${doing}.`;
+}
+
+/** When the next full cycle may start (rule 1), for PRs tested only partially. */
+export function nextFullAt(state: BotState, timing: Timing): string | undefined {
+  const last = state.policy.lastFullStart;
+  return last === null ? undefined : iso(last + timing.fullIntervalMs);
+}
+
 function row(r: DeployRecord, now: number) {
   return {
     ...r,
@@ -87,6 +104,11 @@ export function renderStatusPage(args: {
     next: nextStart(state, args.timing, now),
     lastFull: state.policy.lastFullStart === null ? "none yet" : iso(state.policy.lastFullStart),
     waiting: state.policy.waiting.length,
+    bisection: state.bisection && {
+      failed: state.bisection.failed,
+      step: describeBisection(state.bisection),
+    },
+    excluded: state.excluded,
     hasHistory: history.length > 0,
     history,
   });

@@ -29,6 +29,8 @@ progress { width: 20rem; }
 {{#next}}<p>Next start: <time datetime="{{at}}">{{at}}</time>, {{cycle}}: {{reason}}</p>{{/next}}
 {{^next}}<p>Nothing scheduled.</p>{{/next}}
 <p>Last full cycle: {{lastFull}}. Waiting changes: {{waiting}}.</p>
+{{#bisection}}<p id="bisection">Finding the faulty PR of deploy #{{failed}}: {{step}}</p>{{/bisection}}
+{{#excluded.length}}<p>Held out as faulty until their next push: {{#excluded}}<code>{{pr}}</code> {{/excluded}}</p>{{/excluded.length}}
 </section>
 <section id="history">
 <h2>Last deploys</h2>

@@ -84,5 +84,6 @@ export function readState(file: string): BotState {
   if (parsed.version !== 1) {
     throw new Error(`The bot state ${file} has version ${String(parsed.version)}; this bot reads version 1.`);
   }
-  return parsed;
+  // Fields added since the file was written start empty.
+  return { ...initialBotState, ...parsed };
 }

@@ -5,11 +5,13 @@ import { readBotConfig } from "../bot/configFile";
 import { postDelivery, signedDelivery, type TestEvent, testPayload } from "../bot/delivery";
 import { PulumiDeployer } from "../bot/deployer";
 import { botLogger } from "../bot/log";
+import { notifyActions } from "../bot/notifications";
 import { startBotService } from "../bot/service";
 import { deployDurationsOf, timingOf } from "../bot/settings";
 import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
 import { readEngineEnv } from "../lib/engineEnv";
+import { notifierFromEnv } from "../lib/notify/webhook";
 import { startSimulator } from "../local/kernelciSimulator/server";
 import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
@@ -59,11 +61,12 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: { type: "string" },
     author: { type: "string" },
     base: { type: "string" },
+    body: { type: "string" },
   });
   const secret = io.env.KCI_BOT_WEBHOOK_SECRET;
   if (!secret) throw new UsageError("set KCI_BOT_WEBHOOK_SECRET to the bot's webhook secret");
-  if (!o.url || !o.repo || !["pull_request", "push", "ping"].includes(o.event ?? "")) {
-    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping");
+  if (!o.url || !o.repo || !["pull_request", "push", "ping", "issue_comment"].includes(o.event ?? "")) {
+    throw new UsageError("deliver needs --url, --repo and --event pull_request|push|ping|issue_comment");
   }
   const event: TestEvent = {
     event: o.event as TestEvent["event"],
@@ -73,6 +76,7 @@ async function deliverCommand(args: string[], io: CliIo): Promise<number> {
     sha: o.sha,
     author: o.author,
     base: o.base,
+    body: o.body,
   };
   const answer = await postDelivery(o.url, await signedDelivery(secret, event.event, testPayload(event)));
   io.stdout(`${answer.status} ${answer.body}`);
@@ -108,13 +112,16 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   }
   const githubToken = io.env.GITHUB_TOKEN ?? (await deployer.secret("kernelci:secrets.githubToken"));
   const simulator = o.stack === "local" ? await localSimulator(deployer) : undefined;
+  const log = botLogger();
   const service = await startBotService({
     bot,
     staging,
     cwd,
     secrets: { webhookSecret, githubToken },
     deployer,
-    log: botLogger(),
+    log,
+    // The team's chat hears of every deploy's start and end (KCI_NOTIFY_WEBHOOK; quiet without it).
+    onAction: notifyActions(notifierFromEnv(io.env), bot.stack, bot.publicUrl, (m) => log.warn(m)),
   });
   io.stderr(`kcibot: ${bot.stack} on ${service.url} (status page ${service.url}/)\n`);
   await new Promise<void>((resolve) => {

@@ -1,5 +1,9 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
+import { cycleReportUsage } from "./cycleReport";
 import { type CliIo, processIo } from "./io";
+import { notifyUsage } from "./notify";
+import { previewCommentUsage } from "./previewComment";
+import { releaseCheckUsage } from "./releaseCheck";
 import { botUsage, releaseNotesUsage, stagingBranchUsage } from "./usage";
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -14,6 +18,22 @@ const commands: Record<string, { load: () => Command; usage: string }> = {
   "release-notes": {
     load: () => (require("./releaseNotes") as typeof import("./releaseNotes")).releaseNotesCommand,
     usage: releaseNotesUsage,
+  },
+  notify: {
+    load: () => (require("./notify") as typeof import("./notify")).notifyCommand,
+    usage: notifyUsage,
+  },
+  "preview-comment": {
+    load: () => (require("./previewComment") as typeof import("./previewComment")).previewCommentCommand,
+    usage: previewCommentUsage,
+  },
+  "release-check": {
+    load: () => (require("./releaseCheck") as typeof import("./releaseCheck")).releaseCheckCommand,
+    usage: releaseCheckUsage,
+  },
+  "cycle-report": {
+    load: () => (require("./cycleReport") as typeof import("./cycleReport")).cycleReportCommand,
+    usage: cycleReportUsage,
   },
 };
 

@@ -15,8 +15,8 @@ Exit codes: 0 success (also when there is nothing to push), 1 a patch or the pus
 
 export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)
        kci-deploy bot simulate --events <file.jsonl> [--config <file>]
-       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping --repo <owner/name>
-         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main]
+       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping|issue_comment --repo <owner/name>
+         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main] [--body '@kcibot deploy']
 
 Runs kcibot: it deploys the stack of the file's kernelci:bot section on GitHub webhooks, paced by
 seed 003's policy, and serves its status page, /healthz and /metrics. --stack <name> reads

@@ -32,7 +32,8 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  * image digests). The drain and the kernel test revision run again only when it changes.
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
-  // The GitHub side (webhooks, teams, Actions secrets) changes nothing the pipeline runs.
+  // The GitHub side (webhooks, teams, Actions secrets) and the bot's own settings change
+  // nothing the pipeline runs.
   // Release settings reach the key through `extra` (its commits, the backup): announcement
   // settings alone never start a drain.
   const {
@@ -42,6 +43,7 @@ export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] =
     release: _release,
     actionsSecrets: _actionsSecrets,
     github: _github,
+    bot: _bot,
     ...deployed
   } = config;
   return pulumi

@@ -35,6 +35,32 @@ const deploymentSchema = z
   })
   .strict();
 
+const githubLogin = z.string().regex(/^[A-Za-z0-9-]+$/, "expected a GitHub login");
+const componentRuleSchema = z
+  .object({
+    repo: z.string().min(1),
+    glob: z.string().min(1),
+    components: z.array(z.enum(["api", "pipeline", "pipeline-config", "toolchains"])),
+  })
+  .strict();
+
+/** Chat-ops and PR reports (part 2): who the bot is on GitHub, and who may ask it what. */
+const pullRequestsSchema = z
+  .object({
+    /** The bot's GitHub login: its comments are found by it (and their marker). */
+    login: githubLogin.default("kcibot"),
+    /** GitHub's REST API [https://api.github.com]. */
+    apiUrl: z.url().optional(),
+    /** Admins (deploy now, trigger) and maintainers (ack, skip): a team's members, else the list. */
+    admins: z.array(githubLogin).default([]),
+    adminsTeam: z.string().min(1).optional(),
+    maintainers: z.array(githubLogin).default([]),
+    maintainersTeam: z.string().min(1).optional(),
+    /** Which changed files redeploy what [bot/components.ts DEFAULT_RULES]. */
+    componentRules: z.array(componentRuleSchema).optional(),
+  })
+  .strict();
+
 /** kcibot (seed 003): deploys `stack` on GitHub events, paced by the durations below. */
 export const botSchema = z
   .object({
@@ -73,6 +99,7 @@ export const botSchema = z
       .positive()
       .default(25 * 1024 * 1024),
     deployment: deploymentSchema.optional(),
+    pullRequests: pullRequestsSchema.optional(),
   })
   .strict();
 

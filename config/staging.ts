@@ -34,6 +34,8 @@ export const stagingSchema = z
     trusted: z.array(z.string().min(1)).min(1, "the trusted list is empty: no PR could ever be merged"),
     /** A GitHub team whose members are trusted (github.teams.trusted); the list stands in until it exists. */
     trustedTeam: z.string().min(1).optional(),
+    /** The bot's file (relative to the project): maintainers' acks and the PRs it holds out. */
+    botFile: z.string().min(1).optional(),
     skipLabel: z.string().default("staging-skip"),
     skipList: z.array(z.string()).default([]),
     skipDrafts: z.boolean().default(false),

@@ -1,7 +1,15 @@
 import type { PullRequest } from "../forge/types";
 
 /** Why a PR stays out of the staging branch; every skipped PR has exactly one. */
-export type SkipReason = "head-missing" | "untrusted" | "skip-list" | "label" | "base" | "draft" | "stale";
+export type SkipReason =
+  | "head-missing"
+  | "untrusted"
+  | "skip-list"
+  | "label"
+  | "base"
+  | "draft"
+  | "stale"
+  | "held";
 
 /** The settings of one repository's staging branch that decide which PRs enter it. */
 export interface EligibilityPolicy {
@@ -15,6 +23,18 @@ export interface EligibilityPolicy {
   skipDrafts: boolean;
   /** Skip PRs not updated for this many days. */
   staleDays?: number;
+  /** Maintainers' acks ("@kcibot deploy"): each admits an untrusted PR at exactly that head. */
+  acks?: readonly PullAck[];
+  /** PRs the bot holds out (found faulty until their next push), with why. */
+  held?: readonly { number: number; reason: string }[];
+  /** A bisection step of the bot: only these PRs enter. */
+  step?: { only: readonly number[]; reason: string };
+}
+
+export interface PullAck {
+  number: number;
+  sha: string;
+  by: string;
 }
 
 export interface EligiblePull {
@@ -22,6 +42,8 @@ export interface EligiblePull {
   head: string;
   author: string;
   title: string;
+  /** Why a PR by someone not trusted is in: `acked by <login> at <sha>`. */
+  admitted?: string;
 }
 
 export interface SkippedPull {
@@ -76,6 +98,11 @@ function onSkipList(pull: PullRequest, skipList: readonly string[]): string | un
   });
 }
 
+/** The ack that admits `pull` at its current head, if any: an ack for an older head has expired. */
+function ackOf(pull: PullRequest, policy: EligibilityPolicy): PullAck | undefined {
+  return policy.acks?.find((a) => a.number === pull.number && a.sha === pull.headSha);
+}
+
 /**
  * The reason `pull` stays out of staging, or null when it is eligible. Checked in the legacy
  * order (head, trust, skip list, label, base), then drafts and staleness.
@@ -85,7 +112,11 @@ export function skipReason(pull: PullRequest, policy: EligibilityPolicy, now: Da
   if (pull.headSha === null || pull.headOwner === null) {
     return skip("head-missing", "the head repository or refs/pull/<N>/head is gone");
   }
-  if (!isTrusted(pull.author, policy.trusted) && !isTrusted(pull.headOwner, policy.trusted)) {
+  if (
+    !isTrusted(pull.author, policy.trusted) &&
+    !isTrusted(pull.headOwner, policy.trusted) &&
+    !ackOf(pull, policy)
+  ) {
     return skip(
       "untrusted",
       `neither the author ${pull.author} nor the head owner ${pull.headOwner} is trusted`,
@@ -98,6 +129,9 @@ export function skipReason(pull: PullRequest, policy: EligibilityPolicy, now: Da
     return skip("base", `based on ${pull.base}, not ${policy.main}, and no staging:${policy.main} label`);
   }
   if (policy.skipDrafts && pull.draft) return skip("draft", "draft PR");
+  const held = policy.held?.find((h) => h.number === pull.number);
+  if (held) return skip("held", held.reason);
+  if (policy.step && !policy.step.only.includes(pull.number)) return skip("held", policy.step.reason);
   if (policy.staleDays !== undefined) {
     const idleDays = (now.getTime() - Date.parse(pull.updatedAt)) / DAY_MS;
     if (idleDays > policy.staleDays) {
@@ -121,11 +155,14 @@ export function classifyPulls(
   const skipped: SkippedPull[] = [];
   for (const v of verdicts) {
     if (v.eligible) {
+      const trusted = isTrusted(v.pull.author, policy.trusted) || isTrusted(v.pull.headOwner, policy.trusted);
+      const ack = trusted ? undefined : ackOf(v.pull, policy);
       eligible.push({
         number: v.pull.number,
         head: v.pull.headSha as string,
         author: v.pull.author,
         title: v.pull.title,
+        ...(ack ? { admitted: `acked by ${ack.by} at ${ack.sha}` } : {}),
       });
     } else {
       skipped.push(v.skip);

@@ -5,6 +5,7 @@ import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
 import { changedKeys, type DiffKeys } from "../inputs";
+import { readBotFile } from "./botFile";
 import {
   type Classification,
   classifyPulls,
@@ -24,6 +25,8 @@ export interface StagingBranchSettings extends EligibilityPolicy {
   tagLimit: number;
   /** A team of the forge whose members are trusted; `trusted` stands in while it does not exist. */
   trustedTeam?: string;
+  /** The bot's file: untrusted PRs a maintainer admitted at a given head, PRs held out. */
+  botFile?: string;
 }
 
 /**
@@ -67,6 +70,7 @@ export function stagingSettings(
     tagPrefix: config.tagPrefix,
     tagLimit: config.tagLimit,
     ...(config.trustedTeam ? { trustedTeam: config.trustedTeam } : {}),
+    ...(config.botFile ? { botFile: path.resolve(projectRoot, config.botFile) } : {}),
   };
 }
 
@@ -90,7 +94,8 @@ export async function planStagingBranch(
         "Check the repository's `main` setting in the staging configuration.",
     );
   }
-  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins }, now);
+  const bot = readBotFile(settings.botFile, settings.repo);
+  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins, ...bot }, now);
   return {
     classification,
     plan: {

@@ -43,6 +43,10 @@ export async function startTestBot(
   /** Raw `kernelci:bot` keys, defaulted by the schema. */
   overrides: Record<string, unknown> = {},
   deployer = new FakeDeployer(),
+  /** Raw `kernelci:staging` keys over the harness's. */
+  stagingOverrides: Record<string, unknown> = {},
+  /** What the forge holds: the PRs a deploy includes. */
+  snapshot: Snapshot = {},
 ): Promise<{
   service: BotService;
   deployer: FakeDeployer;
@@ -63,11 +67,11 @@ export async function startTestBot(
     forge: { kind: "local", root: dir },
     repos: repositories.map((r) => ({ name: r.split("/")[1] })),
     trusted: ["nuclearcat", "padovan"],
+    ...stagingOverrides,
   });
   const logs: string[] = [];
   const stream = new PassThrough();
   stream.on("data", (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean)));
-  const snapshot: Snapshot = {};
   const service = await startBotService({
     bot,
     staging,
