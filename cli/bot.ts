@@ -16,20 +16,6 @@ import { startSimulator } from "../local/kernelciSimulator/server";
 import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
 
-export const botUsage = `usage: kci-deploy bot (--config <Pulumi.<stack>.yaml> | --stack <name>)
-       kci-deploy bot simulate --events <file.jsonl> [--config <file>]
-       kci-deploy bot deliver --url <bot-url> --event pull_request|push|ping|issue_comment --repo <owner/name>
-         [--action synchronize] [--pr N] [--sha S] [--author login] [--base main] [--body '@kcibot deploy']
-
-Runs kcibot: it deploys the stack of the file's kernelci:bot section on GitHub webhooks, paced by
-seed 003's policy, and serves its status page, /healthz and /metrics. --stack <name> reads
-Pulumi.<name>.yaml of this project; --stack local also runs the KernelCI API simulator.
-The webhook secret comes from KCI_BOT_WEBHOOK_SECRET or kernelci:secrets.webhookSecret, the
-GitHub token from GITHUB_TOKEN or kernelci:secrets.githubToken.
-simulate replays a timeline without touching anything and prints one JSON decision per line.
-deliver posts a signed test delivery (secret from KCI_BOT_WEBHOOK_SECRET).
-`;
-
 const projectRoot = path.resolve(__dirname, "..");
 
 /** The bot and staging sections of a stack file; a bad file is bad usage (exit code 2). */

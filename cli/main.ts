@@ -1,22 +1,41 @@
 import { type ErrorKind, errorKind } from "../lib/errors";
-import { botCommand, botUsage } from "./bot";
-import { cycleReportCommand, cycleReportUsage } from "./cycleReport";
+import { cycleReportUsage } from "./cycleReport";
 import { type CliIo, processIo } from "./io";
-import { notifyCommand, notifyUsage } from "./notify";
-import { previewCommentCommand, previewCommentUsage } from "./previewComment";
+import { notifyUsage } from "./notify";
+import { previewCommentUsage } from "./previewComment";
 import { printableLines } from "./printable";
-import { releaseCheckCommand, releaseCheckUsage } from "./releaseCheck";
-import { releaseNotesCommand, releaseNotesUsage } from "./releaseNotes";
-import { stagingBranchCommand, stagingBranchUsage } from "./stagingBranch";
+import { releaseCheckUsage } from "./releaseCheck";
+import { botUsage, releaseNotesUsage, stagingBranchUsage } from "./usage";
 
-const commands: Record<string, { run: (args: string[], io: CliIo) => Promise<number>; usage: string }> = {
-  "staging-branch": { run: stagingBranchCommand, usage: stagingBranchUsage },
-  bot: { run: botCommand, usage: botUsage },
-  "release-notes": { run: (args, io) => releaseNotesCommand(args, io), usage: releaseNotesUsage },
-  notify: { run: notifyCommand, usage: notifyUsage },
-  "preview-comment": { run: previewCommentCommand, usage: previewCommentUsage },
-  "release-check": { run: releaseCheckCommand, usage: releaseCheckUsage },
-  "cycle-report": { run: cycleReportCommand, usage: cycleReportUsage },
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// A command's module is loaded when it runs: help and usage errors start in milliseconds.
+const commands: Record<string, { load: () => Command; usage: string }> = {
+  "staging-branch": {
+    load: () => (require("./stagingBranch") as typeof import("./stagingBranch")).stagingBranchCommand,
+    usage: stagingBranchUsage,
+  },
+  bot: { load: () => (require("./bot") as typeof import("./bot")).botCommand, usage: botUsage },
+  "release-notes": {
+    load: () => (require("./releaseNotes") as typeof import("./releaseNotes")).releaseNotesCommand,
+    usage: releaseNotesUsage,
+  },
+  notify: {
+    load: () => (require("./notify") as typeof import("./notify")).notifyCommand,
+    usage: notifyUsage,
+  },
+  "preview-comment": {
+    load: () => (require("./previewComment") as typeof import("./previewComment")).previewCommentCommand,
+    usage: previewCommentUsage,
+  },
+  "release-check": {
+    load: () => (require("./releaseCheck") as typeof import("./releaseCheck")).releaseCheckCommand,
+    usage: releaseCheckUsage,
+  },
+  "cycle-report": {
+    load: () => (require("./cycleReport") as typeof import("./cycleReport")).cycleReportCommand,
+    usage: cycleReportUsage,
+  },
 };
 
 const usage = `usage: kci-deploy <command> [options]\n\ncommands:\n${Object.values(commands)
@@ -42,7 +61,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === "--help" ? 0 : 2;
   }
   try {
-    return await command.run(args, io);
+    return await command.load()(args, io);
   } catch (err) {
     io.stderr(`kci-deploy ${name}: ${printableLines(err instanceof Error ? err.message : String(err))}\n`);
     const kind = errorKind(err);

@@ -8,16 +8,7 @@ import { resolveLocation } from "../lib/project";
 import { recordAnnouncement, type SmtpSettings, sendMail } from "../lib/release/announce";
 import { componentSettings, planRelease } from "../lib/release/releasePlan";
 import { type CliIo, UsageError } from "./io";
-
-export const releaseNotesUsage = `usage: kci-deploy release-notes --stack <stack> [--markdown] [--announce]
-
-Prints the change summary of the release configured in Pulumi.<stack>.yaml (kernelci:release):
-for each component, the commits between its deployed production branch and the release, with
-their author and PR. Plain text by default, Markdown with --markdown. With --announce, mails
-the plain text to release.announce.to over SMTP (password: kernelci:secrets.smtpPassword of the
-stack) and records when and what was announced, for the production update's pre-flight.
-Exit codes: 0 success, 1 a git or mail failure, 2 bad usage or configuration.
-`;
+import { releaseNotesUsage } from "./usage";
 
 export interface ReleaseNotesDeps {
   /** A secret of the stack's configuration (`kernelci:secrets.<key>`), decrypted. */

@@ -1,7 +1,19 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 
+/**
+ * The nearest directory above `from` that holds package.json: the project's directory, the
+ * same from the TypeScript sources (tests) and from the compiled JavaScript under dist/.
+ */
+export function findProjectRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: not inside this project`);
+  }
+}
+
 /** The project's directory (where Pulumi.yaml is): relative paths of the configuration start here. */
-export const projectRoot = path.resolve(__dirname, "..");
+export const projectRoot = findProjectRoot(__dirname);
 
 /** A Git remote written as a URL (`https://`, `file://`, `ssh://`) or in scp form (`git@host:path`). */
 export function isRemoteUrl(location: string): boolean {

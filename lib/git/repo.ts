@@ -9,7 +9,7 @@
  * - `lsRemote(remote, patterns, auth?, timeoutMs?)`: ref -> SHA of a remote, without a clone.
  * - `gitFailure(err, timeoutMs)`: git's message, or "no answer within N ms" after a deadline.
  * - `WorkingClone.open(dir, remote, options)`: a clone kept under a work dir (created empty
- *   on first use, the remote URL refreshed every time), then `fetch`, `resolve`,
+ *   on first use; it fetches from and pushes to the remote's URL), then `fetch`, `resolve`,
  *   `hasCommit`, `missingCommits`, `checkout`, `mergeCommit`, `applyPatches`, `treeOf`, `tag`, `tags`, `push`,
  *   `deleteLocalTags`.
  */
@@ -51,9 +51,30 @@ export function gitAuthEnv(auth?: GitAuth): Record<string, string> {
 /** Variables simple-git refuses when passed explicitly (they can run programs); git does without them. */
 const GUARDED = new Set(["editor", "pager", "prefix", "ssh_askpass", "visual"]);
 
-function gitIn(dir: string, auth?: GitAuth, timeoutMs = DEFAULT_GIT_TIMEOUT_MS): SimpleGit {
+/**
+ * Settings of the working clones, given to every git command (`-c`) rather than written to
+ * their config: nothing to check or write before a run. Merges and `git am` must behave the
+ * same on every machine.
+ */
+function cloneSettings(identity: GitIdentity): string[] {
+  return [
+    `user.name=${identity.name}`,
+    `user.email=${identity.email}`,
+    "merge.conflictStyle=merge",
+    "am.threeWay=false",
+    "gc.auto=0",
+  ];
+}
+
+function gitIn(
+  dir: string,
+  auth?: GitAuth,
+  timeoutMs = DEFAULT_GIT_TIMEOUT_MS,
+  config: string[] = [],
+): SimpleGit {
   const git = simpleGit({
     baseDir: dir,
+    config,
     // Killed when silent for that long: a server that accepts and never answers cannot hang a run.
     timeout: { block: timeoutMs },
     allowEnvironment: [...AUTH_ENV_KEYS, ...QUIET_ENV_KEYS],
@@ -150,34 +171,16 @@ export class WorkingClone {
     private readonly auth?: GitAuth,
   ) {}
 
-  /** Opens (creating an empty repository on first use) the clone at `dir` for `remote`. */
+  /**
+   * Opens (creating an empty repository on first use) the clone at `dir` for `remote`. A warm
+   * run spawns no git process here: the settings ride on each command, and fetch and push name
+   * the remote's URL, so no config is read or written.
+   */
   static async open(dir: string, remote: string, options: CloneOptions): Promise<WorkingClone> {
     fs.mkdirSync(dir, { recursive: true });
     const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-    const git = gitIn(dir, options.auth, timeoutMs);
-    if (!fs.existsSync(`${dir}/.git`)) {
-      await git.raw(["init", "--initial-branch=kci-work"]);
-      await git.addRemote("origin", remote);
-    }
-    // One read of the settings, writes only for what differs: a warm run spawns as few git
-    // processes as possible (simple-git waits 50 ms after each one that prints nothing).
-    const wanted: Record<string, string> = {
-      "remote.origin.url": remote,
-      "user.name": options.identity.name,
-      "user.email": options.identity.email,
-      // Merges and `git am` must behave the same on every machine.
-      "merge.conflictStyle": "merge",
-      "am.threeWay": "false",
-      "gc.auto": "0",
-    };
-    const current = new Map(
-      (await git.raw(["config", "--local", "--list"]))
-        .split("\n")
-        .map((line) => [line.slice(0, line.indexOf("=")).toLowerCase(), line.slice(line.indexOf("=") + 1)]),
-    );
-    for (const [key, value] of Object.entries(wanted)) {
-      if (current.get(key.toLowerCase()) !== value) await git.addConfig(key, value);
-    }
+    const git = gitIn(dir, options.auth, timeoutMs, cloneSettings(options.identity));
+    if (!fs.existsSync(`${dir}/.git`)) await git.raw(["init", "--initial-branch=kci-work"]);
     return new WorkingClone(dir, remote, git, timeoutMs, options.auth);
   }
 
@@ -190,9 +193,13 @@ export class WorkingClone {
     }
   }
 
-  /** One fetch of all `refspecs` (with --prune: local copies of deleted refs go too). */
+  /**
+   * One fetch of all `refspecs` (with --prune: local copies of deleted refs go too). Verbose,
+   * because simple-git waits 50 ms more after a command that prints nothing, as a fetch with
+   * nothing new does.
+   */
   async fetch(refspecs: readonly string[]): Promise<void> {
-    await this.run(["fetch", "--prune", "--no-tags", "origin", ...refspecs], "git fetch");
+    await this.run(["fetch", "--prune", "--no-tags", "--verbose", this.remote, ...refspecs], "git fetch");
   }
 
   /** The commit a ref points to, or null when it does not exist. */
@@ -281,6 +288,12 @@ export class WorkingClone {
     return { ok: true };
   }
 
+  /** Commits `paths` of the worktree on HEAD, dated `date`. */
+  async commitPaths(paths: readonly string[], message: string, date: Date): Promise<void> {
+    await this.run(["add", "--", ...paths], "git add");
+    await this.run(["commit", "--quiet", "--date", date.toISOString(), "-m", message], "git commit");
+  }
+
   async treeOf(ref: string): Promise<string | null> {
     try {
       return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${ref}^{tree}`])).trim() || null;
@@ -321,6 +334,6 @@ export class WorkingClone {
    * all of them or none.
    */
   async push(refspecs: readonly string[]): Promise<void> {
-    await this.run(["push", "--atomic", "--porcelain", "origin", ...refspecs], "git push");
+    await this.run(["push", "--atomic", "--porcelain", this.remote, ...refspecs], "git push");
   }
 }

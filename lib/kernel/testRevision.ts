@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { simpleGit } from "simple-git";
 import { listPatches } from "../git/patches";
 import { type GitAuth, type GitIdentity, lsRemote, WorkingClone } from "../git/repo";
 import { datedTagsToPrune, nextDatedTag } from "../git/tags";
@@ -54,7 +53,7 @@ export interface TestRevision {
  */
 export async function pushTestRevision(run: TestRevisionRun): Promise<TestRevision> {
   const upstreamRef = "refs/kci/upstream";
-  // The kept clone fetches from two repositories; its `origin` is pointed at each in turn.
+  // The kept clone fetches from two repositories, each by its URL.
   const upstream = await WorkingClone.open(run.workDir, run.tree.url, { identity: run.identity });
   await upstream.fetch([`+refs/heads/${run.tree.branch}:${upstreamRef}`]);
   const upstreamCommit = await upstream.resolve(upstreamRef);
@@ -85,9 +84,7 @@ export async function pushTestRevision(run: TestRevisionRun): Promise<TestRevisi
   // The commit that makes this revision new even if upstream did not move: a file named after
   // the branch holding the tag name.
   fs.writeFileSync(path.join(clone.dir, run.branch), `${tag}\n`);
-  await simpleGit(clone.dir)
-    .add([run.branch])
-    .commit(`${run.branch}: ${tag}`, { "--date": run.now.toISOString() });
+  await clone.commitPaths([run.branch], `${run.branch}: ${tag}`, run.now);
   await clone.tag(tag, `KernelCI test revision of ${run.tree.name} (${run.tree.branch} ${upstreamCommit})`);
   const commit = (await clone.resolve("HEAD")) as string;
 

@@ -170,12 +170,21 @@ export class StalePlanError extends KciError {
   }
 }
 
-/** The fetch that brings main, the staging branch, every PR head and the dated tags at once. */
-export function stagingRefspecs(tagPrefix: string): string[] {
+/**
+ * The one fetch of a run: main, the staging branch, the heads of the PRs to merge and the
+ * dated tags, and nothing else (a real repository has thousands of PR refs and branches,
+ * whose objects would dwarf the history of main). The branch and the PR heads are patterns
+ * matching just their ref, so that one that does not exist (the first run; a PR closed since
+ * the plan) fails nothing: a planned head missing afterwards is reported as a stale plan.
+ */
+export function stagingRefspecs(
+  req: Pick<AssembleRequest, "main" | "branch" | "tagPrefix" | "eligible">,
+): string[] {
   return [
-    "+refs/heads/*:refs/remotes/origin/*",
-    "+refs/pull/*/head:refs/remotes/origin/pull/*",
-    `+refs/tags/${tagPrefix}*:refs/tags/${tagPrefix}*`,
+    `+refs/heads/${req.main}:refs/remotes/origin/${req.main}`,
+    `+refs/heads/${req.branch}*:refs/remotes/origin/${req.branch}*`,
+    ...req.eligible.map((p) => `+refs/pull/${p.number}/head*:refs/remotes/origin/pull/${p.number}*`),
+    `+refs/tags/${req.tagPrefix}*:refs/tags/${req.tagPrefix}*`,
   ];
 }
 
@@ -222,7 +231,7 @@ export async function assembleStagingBranch(req: AssembleRequest): Promise<Assem
       identity: req.identity ?? DEFAULT_IDENTITY,
       timeoutMs: req.gitTimeoutMs,
     });
-    await clone.fetch(stagingRefspecs(req.tagPrefix));
+    await clone.fetch(stagingRefspecs(req));
 
     const base = req.base ?? (await clone.resolve(`refs/remotes/origin/${req.main}`));
     if (!base)

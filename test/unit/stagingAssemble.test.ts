@@ -235,6 +235,29 @@ describe("staging branch assembly on real repositories", () => {
     expect(s.remote.snapshot()).toBe(before);
   });
 
+  it("fetches only main, the staging branch and the heads it merges, not every PR or branch", async () => {
+    const s = scenario();
+    const merged = s.pull(1, { "d1.txt": "1\n" }) as string;
+    const untrusted = s.pull(2, { "d2.txt": "2\n" }, { author: "mallory" }) as string;
+    const elsewhere = s.remote.commit(
+      s.remote.resolve("refs/heads/main"),
+      { "e.txt": "e\n" },
+      "another branch",
+    );
+    s.remote.setRef("refs/heads/feature", elsewhere);
+    await s.run();
+    const clone = path.join(s.dir, "work", "demo");
+    const has = (sha: string) => {
+      try {
+        git(clone, ["cat-file", "-e", `${sha}^{commit}`]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect([has(merged), has(untrusted), has(elsewhere)]).toEqual([true, false, false]);
+  });
+
   it("serialises concurrent runs on one working clone", async () => {
     const s = scenario();
     s.pull(1, { "a.txt": "1\n" });

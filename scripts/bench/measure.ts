@@ -1,0 +1,82 @@
+/**
+ * Timing and reporting for the benchmarks: each row is a median of several runs of this
+ * project next to a floor or baseline measured in the same session, never a figure from
+ * elsewhere.
+ */
+import { execFileSync } from "node:child_process";
+import * as os from "node:os";
+
+export interface BenchRow {
+  what: string;
+  ours: number;
+  /** What the row is compared with, and its median time. */
+  floorName: string;
+  floor: number;
+  /** The target, said as text, and whether it is met. */
+  target?: { text: string; met: boolean };
+}
+
+/** Seconds one call of `fn` takes. */
+export async function seconds(fn: () => unknown): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median time of `runs` calls of `fn`, each after `before` (not timed). */
+export async function medianOf(runs: number, fn: () => unknown, before?: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await before?.();
+    times.push(await seconds(fn));
+  }
+  return median(times);
+}
+
+/** Runs a command, failing with its output when it fails (a benchmark of a failure means nothing). */
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): string {
+  try {
+    return execFileSync(cmd, args, { ...options, encoding: "utf8", maxBuffer: 1 << 30, stdio: "pipe" });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
+}
+
+/** Date, machine and load, for the record next to the table. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(2));
+  return (
+    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; ${cpus.length} × ${cpus[0]?.model.trim()}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ` +
+    `${run("git", ["--version"]).trim()}; load average ${load.join(", ")}`
+  );
+}
+
+const s = (t: number) => `${t.toFixed(2)} s`;
+
+/** One Markdown table: what, this project, the floor or baseline, their ratio, the target. */
+export function formatRows(rows: BenchRow[]): string {
+  const lines = [
+    "| what | this project | floor or baseline (same run) | ratio | target |",
+    "| --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    const target = r.target ? `${r.target.text}: ${r.target.met ? "met" : "**missed**"}` : "–";
+    lines.push(
+      `| ${r.what} | ${s(r.ours)} | ${r.floorName}: ${s(r.floor)} | ${(r.ours / r.floor).toFixed(2)} | ${target} |`,
+    );
+  }
+  return lines.join("\n");
+}
