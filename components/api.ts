@@ -23,6 +23,7 @@ export interface ApiArgs {
   namespace: pulumi.Input<string>;
   image: pulumi.Input<string>;
   host: string;
+  aliases: string[];
   tlsIssuer: string;
   ingressClass: string;
   adminUsername: string;
@@ -113,6 +114,7 @@ export class Api extends pulumi.ComponentResource {
         namespace: args.namespace,
         app,
         host: args.host,
+        aliases: args.aliases,
         port,
         tlsIssuer: args.tlsIssuer,
         ingressClass: args.ingressClass,

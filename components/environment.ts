@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import { renderKernelciToml } from "../pipeline/kernelciToml";
+import { withPushedBranches } from "../pipeline/pipeCleanerTree";
 import { Pipeline } from "../pipeline/pipeline";
+import { checkSettingsNames } from "../pipeline/pipelineYaml";
 import { pipelineServices, secretKeys } from "../pipeline/services";
 import { Api } from "./api";
 import type { ImageOutput, Images } from "./images";
@@ -42,7 +44,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
     super("kernelci:environment:Environment", name, {}, { ...opts, providers: [args.provider] });
     const { config, rolloutAfter } = args;
     const parent = { parent: this };
-    const { kubernetes, api, storage, pipeline, legacy, secrets, labTokens } = config;
+    const { kubernetes, api, storage, pipeline, legacy, secrets, labTokens, procedure } = config;
     const namespace = (key: "api" | "pipeline" | "legacy") => {
       const ns = kubernetes.namespaces[key];
       return new k8s.core.v1.Namespace(ns, { metadata: { name: ns } }, parent).metadata.name;
@@ -69,6 +71,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
               image: ref.mongo,
               size: api.mongo.size,
               storageClass: api.mongo.storageClass ?? storageClass,
+              requests: api.mongo.requests,
               rolloutAfter,
             },
             parent,
@@ -80,6 +83,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
         namespace: apiNs,
         image: ref.api,
         host: api.host,
+        aliases: api.aliases,
         ...web,
         adminUsername: api.adminUsername,
         adminEmail: api.adminEmail,
@@ -110,7 +114,13 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
           driver: storage.driver,
           jwtSecret: s.storageJwtSecret,
           uploader: storage.uploader,
-          azure: storage.azure && { ...storage.azure, key: s.storageAzureKey ?? "" },
+          azure: storage.azure && {
+            ...storage.azure,
+            // platformRules requires the three when the driver is azure.
+            account: s.storageAzureAccount ?? "",
+            key: s.storageAzureKey ?? "",
+            sasToken: s.storageAzureSasToken ?? "",
+          },
         })),
         rolloutAfter,
       },
@@ -123,8 +133,22 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
       tarballVolumeSize: pipeline.tarballVolumeSize,
       callbackHost: pipeline.callbackHost,
       apiUrl: apiInternalUrl,
+      instance: pipeline.instance,
+      jobRetry: pipeline.jobRetry,
       schedulers: pipeline.schedulers,
       kcidb: pipeline.kcidb.enabled,
+    });
+    // The kernel test revisions this program pushes must be branches the trigger checks out.
+    const kernel = procedure.kernel;
+    const configFiles = pulumi.output(args.pipelineConfigFiles).apply((files) => {
+      checkSettingsNames(files, pipeline);
+      return kernel
+        ? withPushedBranches(files, {
+            tree: kernel.apiTree,
+            url: kernel.remote,
+            branches: kernel.trees.map((tree) => `${kernel.branchPrefix}${tree.name}`),
+          })
+        : files;
     });
     const pipelineComponent = new Pipeline(
       `${name}-pipeline`,
@@ -132,7 +156,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
         namespace: pipelineNs,
         services,
         images: { pipeline: ref.pipeline, lavaCallback: ref.lavaCallback },
-        configFiles: args.pipelineConfigFiles,
+        configFiles,
         secretData: pulumi.all([secrets, labTokens]).apply(
           ([s, tokens]): Record<string, string> => ({
             [secretKeys.settings]: renderKernelciToml({
@@ -142,14 +166,19 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
               storageToken: storageToken(s.storageJwtSecret, storage.uploader),
               labTokens: tokens,
               kcidb: pipeline.kcidb.enabled ? pipeline.kcidb : undefined,
+              imagePrefix: config.images.prefix,
+              jwtSecret: s.pipelineJwtSecret,
             }),
-            [secretKeys.apiToken]: s.apiToken,
             ...(s.kcidbCredentials ? { [secretKeys.kcidbCredentials]: s.kcidbCredentials } : {}),
+            ...(s.kcidbRest ? { [secretKeys.kcidbRest]: s.kcidbRest } : {}),
+            ...(s.sshKey ? { [secretKeys.sshKey]: s.sshKey } : {}),
             ...(s.buildKubeconfig ? { [secretKeys.kubeconfig]: s.buildKubeconfig } : {}),
           }),
         ),
+        apiToken: secrets.apply((s) => s.apiToken),
         apiUrl: apiInternalUrl,
         ...web,
+        ingressClass: pipeline.ingressClass ?? kubernetes.ingressClass,
         storageClass,
         rolloutAfter,
         triggerAfter: [redis, kernelciApi, storageService, ...(mongo ? [mongo] : [])],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { triggerWatches } from "../pipeline/pipeCleanerTree";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
@@ -26,6 +27,14 @@ export const stackConfigSchema = z
         code: "custom",
         path: ["secrets", "githubToken"],
         message: "required: staging.forge is github (listing PRs, pushing staging branches)",
+      });
+    }
+    const kernel = c.procedure.kernel;
+    if (kernel && !triggerWatches(c.pipeline.trees, kernel.apiTree)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["procedure", "kernel", "apiTree"],
+        message: `the trigger (kernelci:pipeline.trees "${c.pipeline.trees}") does not watch tree "${kernel.apiTree}": no checkout would follow the kernel test revisions pushed`,
       });
     }
     if (c.staging === undefined && c.images.sourceDir === undefined) {

@@ -15,9 +15,18 @@ export const secretsSchema = z.object({
       apiToken: secret,
       storageJwtSecret: secret,
       mongoUri: secret.optional(),
+      /** kernelci-storage's azure driver: account name, key and SAS token (src/azure.rs). */
+      storageAzureAccount: secret.optional(),
       storageAzureKey: secret.optional(),
+      storageAzureSasToken: secret.optional(),
       smtpPassword: secret.optional(),
       kcidbCredentials: secret.optional(),
+      /** KCIDB_REST of pipeline-kcidb: the KCIDB REST endpoint with its token. */
+      kcidbRest: secret.optional(),
+      /** kernelci.toml [jwt] secret: lava-callback checks the pipeline API tokens it is sent with it. */
+      pipelineJwtSecret: secret.optional(),
+      /** Private SSH key of scheduler-shell (KCI_SSH_KEY, pipeline-secrets id_rsa). */
+      sshKey: secret.optional(),
       githubToken: secret.optional(),
       webhookSecret: secret.optional(),
       jenkinsAdminPassword: secret.optional(),

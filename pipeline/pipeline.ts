@@ -10,7 +10,7 @@ import {
   waitFor,
 } from "../components/workload";
 import { checksumAnnotations, configChecksum, secretChecksum } from "./configChecksum";
-import { type PipelineServiceSpec, paths, secretKeys } from "./services";
+import { apiTokenKey, objectNames, type PipelineServiceSpec, paths } from "./services";
 
 /**
  * ConfigMap keys cannot hold "/": nested files of config/ (runtime/kbuild.jinja2) get a flat key
@@ -34,8 +34,10 @@ export interface PipelineArgs {
   images: Record<PipelineServiceSpec["image"], pulumi.Input<string>>;
   /** The kernelci-pipeline config/ directory of the deployed revision: file name -> content. */
   configFiles: pulumi.Input<Record<string, string>>;
-  /** Pipeline Secret content (kernelci.toml, API token, …): a Pulumi secret. */
+  /** Pipeline Secret content (kernelci.toml, credentials, …): a Pulumi secret. */
   secretData: pulumi.Output<Partial<Record<string, string>>>;
+  /** The pipeline's KernelCI API token: a Secret of its own upstream (kernelci-api-token). */
+  apiToken: pulumi.Output<string>;
   apiUrl: pulumi.Input<string>;
   tlsIssuer: string;
   ingressClass: string;
@@ -62,7 +64,7 @@ export class Pipeline extends pulumi.ComponentResource {
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       {
-        metadata: { name: "pipeline-config", namespace: ns, labels: labels("pipeline-config") },
+        metadata: { name: objectNames.config, namespace: ns, labels: labels(objectNames.config) },
         data: entries.data,
       },
       { parent: this },
@@ -71,13 +73,18 @@ export class Pipeline extends pulumi.ComponentResource {
       `${name}-secrets`,
       {
         namespace: ns,
-        app: "pipeline-secrets",
+        app: objectNames.secrets,
         data: args.secretData as pulumi.Output<Record<string, string>>,
       },
       { parent: this },
     );
+    const tokenSecret = secret(
+      `${name}-api-token`,
+      { namespace: ns, app: objectNames.apiToken, data: { [apiTokenKey]: args.apiToken } },
+      { parent: this },
+    );
     const configSum = pulumi.output(args.configFiles).apply(configChecksum);
-    const created: pulumi.Resource[] = [configMap, pipelineSecret];
+    const created: pulumi.Resource[] = [configMap, pipelineSecret, tokenSecret];
     let trigger: k8s.apps.v1.Deployment | undefined;
     let callbackUrl: string | undefined;
 
@@ -88,15 +95,12 @@ export class Pipeline extends pulumi.ComponentResource {
     ];
     for (const spec of ordered) {
       const image = args.images[spec.image];
-      const settingsKeys = spec.secrets.filter(
-        (key) => key !== secretKeys.kubeconfig && key !== secretKeys.apiToken,
-      );
       const volumes: k8s.types.input.core.v1.Volume[] = [
         {
           name: "settings",
           secret: {
             secretName: pipelineSecret.metadata.name,
-            items: settingsKeys.map((key) => ({ key, path: key })),
+            items: spec.secrets.map((key) => ({ key, path: key })),
           },
         },
       ];
@@ -107,18 +111,18 @@ export class Pipeline extends pulumi.ComponentResource {
         volumes.push({ name: "config", configMap: { name: configMap.metadata.name, items: entries.items } });
         mounts.push({ name: "config", mountPath: paths.config, readOnly: true });
       }
-      if (spec.secrets.includes(secretKeys.kubeconfig)) {
+      (spec.optionalFiles ?? []).forEach((file, i) => {
         volumes.push({
-          name: "kubeconfig",
+          name: `optional-${i}`,
           secret: {
             secretName: pipelineSecret.metadata.name,
-            items: [{ key: secretKeys.kubeconfig, path: "config" }],
-            // Without a configured kubeconfig the directory stays empty: in-cluster credentials.
+            items: [{ key: file.key, path: file.file }],
+            // Not every stack sets it: the directory then stays empty.
             optional: true,
           },
         });
-        mounts.push({ name: "kubeconfig", mountPath: paths.kubeconfig, readOnly: true });
-      }
+        mounts.push({ name: `optional-${i}`, mountPath: file.dir, readOnly: true });
+      });
       if (spec.volume?.kind === "persistent") {
         const claim = new k8s.core.v1.PersistentVolumeClaim(
           `${name}-${spec.name}`,
@@ -139,10 +143,15 @@ export class Pipeline extends pulumi.ComponentResource {
         volumes.push({ name: "data", emptyDir: {} });
         mounts.push({ name: "data", mountPath: spec.volume.mountPath });
       }
+      const envKeys = (spec.env ?? []).flatMap((e) => ("secretKey" in e ? [e.secretKey] : []));
+      const optionalKeys = (spec.optionalFiles ?? []).map((file) => file.key);
       const secretSum = secretChecksum(
-        args.secretData.apply((data) =>
-          Object.fromEntries(spec.secrets.map((key) => [key, data[key] ?? ""])),
-        ),
+        pulumi.all([args.secretData, args.apiToken]).apply(([data, token]) => ({
+          ...Object.fromEntries(
+            [...spec.secrets, ...envKeys, ...optionalKeys].map((key) => [key, data[key] ?? ""]),
+          ),
+          [`${objectNames.apiToken}/${apiTokenKey}`]: token,
+        })),
       );
       const isTrigger = spec.name === "trigger";
       const workload = deployment(
@@ -162,9 +171,13 @@ export class Pipeline extends pulumi.ComponentResource {
               name: spec.name,
               image,
               command: spec.command,
+              args: spec.args,
+              workingDir: spec.workingDir,
               env: [
-                fromSecret("KCI_API_TOKEN", pipelineSecret.metadata.name, secretKeys.apiToken),
-                ...(spec.env ?? []),
+                fromSecret("KCI_API_TOKEN", tokenSecret.metadata.name, apiTokenKey),
+                ...(spec.env ?? []).map((e) =>
+                  "secretKey" in e ? fromSecret(e.name, pipelineSecret.metadata.name, e.secretKey) : e,
+                ),
               ],
               ports: spec.http ? [spec.http.port] : undefined,
               volumeMounts: mounts,
@@ -188,7 +201,7 @@ export class Pipeline extends pulumi.ComponentResource {
       }
       created.push(workload);
       if (spec.http) {
-        const { host, port } = spec.http;
+        const { host, port, annotations } = spec.http;
         const exposed = publicService(
           `${name}-${spec.name}`,
           {
@@ -196,6 +209,7 @@ export class Pipeline extends pulumi.ComponentResource {
             app: spec.name,
             host,
             port,
+            annotations,
             tlsIssuer: args.tlsIssuer,
             ingressClass: args.ingressClass,
           },
