@@ -15,13 +15,12 @@ request = json.load(sys.stdin)
 env = Environment(loader=FileSystemLoader([request["dir"]]))
 out = []
 for image in request["images"]:
+    params = {"prefix": request["prefix"], "fragments": ["fragment/%s.jinja2" % f for f in image["fragments"]]}
     try:
-        template = env.get_template(image["template"])
+        out.append(env.get_template(image["template"]).render(params))
     except TemplateNotFound as e:
         sys.stderr.write("no template %s (needed by %s)" % (e.name, image["template"]))
         sys.exit(3)
-    params = {"prefix": request["prefix"], "fragments": ["fragment/%s.jinja2" % f for f in image["fragments"]]}
-    out.append(template.render(params))
 json.dump(out, sys.stdout)
 `;
 

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { syntheticCheckouts } from "./dockerTemplates";
 import { repoRoot } from "./engine";
 
 export type StackName = "local" | "staging" | "production";
@@ -51,9 +52,14 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       apiToken: s("apiToken"),
       storageJwtSecret: s("storageJwtSecret"),
       mongoUri: s("mongoUri"),
+      storageAzureAccount: s("storageAzureAccount"),
       storageAzureKey: s("storageAzureKey"),
+      storageAzureSasToken: s("storageAzureSasToken"),
       smtpPassword: s("smtpPassword"),
       kcidbCredentials: s("kcidbCredentials"),
+      kcidbRest: s("kcidbRest"),
+      pipelineJwtSecret: s("pipelineJwtSecret"),
+      sshKey: s("sshKey"),
       githubToken: s("githubToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
@@ -94,6 +100,11 @@ export async function runProgram(
   const plain = stackFileConfig(stack);
   const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
   const secrets = plantedSecrets(labs);
+  // Stacks that build render their Dockerfiles from synthetic kernelci-core templates.
+  const images = plain["kernelci:images"] as { build: boolean; toolchains?: [] } | undefined;
+  if (images?.build) {
+    plain["kernelci:images"] = { ...images, sourceDir: syntheticCheckouts(images.toolchains ?? []) };
+  }
   const merged: Record<string, unknown> = { ...plain, ...secrets, ...overrides };
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(merged)) {
