@@ -227,13 +227,12 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
   });
 
   it("builds each image with the revisions its Dockerfile declares (kernelci-core config/docker, kubernetes/api-production-update.sh)", () => {
-    const args = (name: string) =>
-      Object.keys(
-        (
-          resources.find((r) => r.type === "docker:index/image:Image" && r.inputs.imageName === name)?.inputs
-            .build as { args: Record<string, string> }
-        ).args,
-      ).sort();
+    const args = (name: string) => {
+      const image = resources.find(
+        (r) => r.type === "docker:index/image:Image" && r.inputs.imageName === name,
+      );
+      return Object.keys((image?.inputs.build as { args: Record<string, string> }).args).sort();
+    };
     const prefix = stack === "staging" ? "staging-" : "";
     expect(args(`docker.io/kernelci/${prefix}kernelci:api`)).toEqual(["api_rev", "core_rev"]);
     expect(args(`docker.io/kernelci/${prefix}kernelci:pipeline`)).toEqual(["core_rev", "pipeline_rev"]);
