@@ -231,7 +231,8 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
       const image = resources.find(
         (r) => r.type === "docker:index/image:Image" && r.inputs.imageName === name,
       );
-      return Object.keys((image?.inputs.build as { args: Record<string, string> }).args).sort();
+      const build = (image as Registered).inputs.build as { args: Record<string, string> };
+      return Object.keys(build.args).sort();
     };
     const prefix = stack === "staging" ? "staging-" : "";
     expect(args(`docker.io/kernelci/${prefix}kernelci:api`)).toEqual(["api_rev", "core_rev"]);
