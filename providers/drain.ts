@@ -1,8 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
+import type { ScalerSpec } from "../lib/kernelci/scale";
 import { loadModule, projectModule } from "./dynamic";
+import { defineProvider, dynamicResource } from "./provider";
 
-/** How the trigger is paused: kubectl on a cluster, or recorded (the local stack renders only). */
-export type ScalerSpec = { kind: "kubectl"; context: string } | { kind: "record"; file: string };
+type DrainEngine = typeof import("../lib/kernelci/drain");
+type Scale = typeof import("../lib/kernelci/scale");
+type Api = typeof import("../lib/kernelci/api");
+type Jenkins = typeof import("../lib/jenkins/client");
+type Poll = typeof import("../lib/poll");
+const drainModule = projectModule("lib/kernelci/drain");
+const scaleModule = projectModule("lib/kernelci/scale");
+const apiModule = projectModule("lib/kernelci/api");
+const jenkinsModule = projectModule("lib/jenkins/client");
+const pollModule = projectModule("lib/poll");
 
 export interface DrainInputs {
   /** What is about to be rolled out (a digest): the drain runs again only when it changes. */
@@ -20,101 +29,67 @@ export interface DrainInputs {
   legacy: { url: string; user: string; token: string; bisectionJob: string } | null;
 }
 
-type Args = { [K in keyof DrainInputs]: pulumi.Input<DrainInputs[K]> };
-
-const drainModule = projectModule("lib/kernelci/drain");
-const apiModule = projectModule("lib/kernelci/api");
-const scaleModule = projectModule("lib/kernelci/scale");
-const jenkinsModule = projectModule("lib/jenkins/client");
-const pollModule = projectModule("lib/poll");
-
-/** Inputs whose change means a new drain; timeouts, poll intervals and force do not. */
-const drainKeys = ["rolloutKey", "trigger", "apiUrl"] as const;
-
-async function runDrain(inputs: DrainInputs): Promise<pulumi.dynamic.CreateResult["outs"]> {
-  const { drain } = loadModule<typeof import("../lib/kernelci/drain")>(drainModule);
-  const { kernelciApi } = loadModule<typeof import("../lib/kernelci/api")>(apiModule);
-  const { kubectlScaler, recordingScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
-  const { jenkinsClient } = loadModule<typeof import("../lib/jenkins/client")>(jenkinsModule);
-  const { pollPolicy } = loadModule<typeof import("../lib/poll")>(pollModule);
-  const legacy = inputs.legacy;
-  const result = await drain(
-    {
-      api: kernelciApi({ baseUrl: inputs.apiUrl, token: inputs.apiToken, timeoutMs: inputs.apiTimeoutMs }),
-      scaler:
-        inputs.scaler.kind === "kubectl"
-          ? kubectlScaler(inputs.scaler.context)
-          : recordingScaler(inputs.scaler.file),
-      cancelBisections: legacy
-        ? () =>
-            jenkinsClient({
-              url: legacy.url,
-              user: legacy.user,
-              token: legacy.token,
-              requestTimeoutMs: inputs.apiTimeoutMs,
-            }).cancelAll(legacy.bisectionJob)
-        : undefined,
-    },
-    {
-      trigger: inputs.trigger,
-      windowHours: inputs.windowHours,
-      policy: pollPolicy(inputs.poll, inputs.timeoutMinutes),
-      force: inputs.force,
-    },
-  );
-  // Tokens stay out of the outputs: only what the next diff and the operator need.
-  return {
-    rolloutKey: inputs.rolloutKey,
-    apiUrl: inputs.apiUrl,
-    trigger: inputs.trigger,
-    triggerReplicasBefore: result.triggerReplicasBefore,
-    cancelled: result.cancelled,
-    inFlight: result.inFlight,
-    forced: result.forced,
-    drainedAt: result.drainedAt,
-  };
+export interface DrainOutputs {
+  triggerReplicasBefore: number | null;
+  cancelled: string[];
+  inFlight: string[];
+  forced: boolean;
+  drainedAt: string;
 }
 
-export const drainProvider: pulumi.dynamic.ResourceProvider = {
-  async diff(_id, olds: Record<string, unknown>, news: DrainInputs) {
-    const changes = drainKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+export const drainProvider = defineProvider<DrainInputs, DrainOutputs>({
+  type: "Drain",
+  inputs: {
+    rolloutKey: "text",
+    apiUrl: "text",
+    apiToken: "string",
+    apiTimeoutMs: "number",
+    trigger: "object",
+    scaler: "object",
+    windowHours: "number",
+    timeoutMinutes: "number",
+    poll: "object",
+    force: "boolean",
+    legacy: "object?",
   },
-  async create(inputs: DrainInputs) {
-    return { id: `drain-${inputs.trigger.namespace}-${inputs.trigger.name}`, outs: await runDrain(inputs) };
+  outputs: {
+    triggerReplicasBefore: "number?",
+    cancelled: "list",
+    inFlight: "list",
+    forced: "boolean",
+    drainedAt: "text",
   },
-  async update(_id, _olds, news: DrainInputs) {
-    return { outs: await runDrain(news) };
+  // Timeouts, poll intervals and force do not mean a new drain.
+  diff: { keys: ["rolloutKey", "trigger", "apiUrl"] },
+  // The legacy settings carry the Jenkins token.
+  secrets: ["apiToken", "legacy"],
+  id: (inputs) => `drain-${inputs.trigger.namespace}-${inputs.trigger.name}`,
+  apply(inputs) {
+    const { kernelciApi } = loadModule<Api>(apiModule);
+    const { jenkinsClient } = loadModule<Jenkins>(jenkinsModule);
+    const { legacy, apiTimeoutMs: timeoutMs } = inputs;
+    const jenkins = legacy && jenkinsClient({ ...legacy, requestTimeoutMs: timeoutMs });
+    return loadModule<DrainEngine>(drainModule).drain(
+      {
+        api: kernelciApi({ baseUrl: inputs.apiUrl, token: inputs.apiToken, timeoutMs }),
+        scaler: loadModule<Scale>(scaleModule).scalerFor(inputs.scaler),
+        cancelBisections: legacy && jenkins ? () => jenkins.cancelAll(legacy.bisectionJob) : undefined,
+      },
+      {
+        trigger: inputs.trigger,
+        windowHours: inputs.windowHours,
+        policy: loadModule<Poll>(pollModule).pollPolicy(inputs.poll, inputs.timeoutMinutes),
+        force: inputs.force,
+      },
+    );
   },
-};
+});
 
 /**
  * Production's pause before a rollout (seed 001): trigger scaled to zero, legacy bisections
  * cancelled, in-flight nodes waited for. Give it to the environment as `rolloutAfter`.
  */
-export class Drain extends pulumi.dynamic.Resource {
-  declare readonly drainedAt: pulumi.Output<string>;
-  declare readonly inFlight: pulumi.Output<string[]>;
-  declare readonly forced: pulumi.Output<boolean>;
-  declare readonly triggerReplicasBefore: pulumi.Output<number | null>;
-
-  constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-    super(
-      drainProvider,
-      name,
-      {
-        drainedAt: undefined,
-        inFlight: undefined,
-        forced: undefined,
-        triggerReplicasBefore: undefined,
-        ...args,
-      },
-      opts,
-      "kernelci",
-      "Drain",
-    );
-  }
-}
+export class Drain extends dynamicResource(drainProvider) {}
 
 export interface TriggerResumeInputs {
   /** The drain this resumes from: a new drain means a new resume. */
@@ -125,40 +100,20 @@ export interface TriggerResumeInputs {
   replicas: number | null;
 }
 
-async function runResume(inputs: TriggerResumeInputs) {
-  const { resume } = loadModule<typeof import("../lib/kernelci/drain")>(drainModule);
-  const { kubectlScaler, recordingScaler } = loadModule<typeof import("../lib/kernelci/scale")>(scaleModule);
-  const scaler =
-    inputs.scaler.kind === "kubectl"
-      ? kubectlScaler(inputs.scaler.context)
-      : recordingScaler(inputs.scaler.file);
-  return { ...inputs, ...(await resume(scaler, inputs.trigger, inputs.replicas)) };
-}
-
-export const triggerResumeProvider: pulumi.dynamic.ResourceProvider = {
-  async diff(_id, olds: Record<string, unknown>, news: TriggerResumeInputs) {
-    return { changes: olds.drainedAt !== news.drainedAt, replaces: [], deleteBeforeReplace: false };
+export const triggerResumeProvider = defineProvider<TriggerResumeInputs, { resumedAt: string }>({
+  type: "TriggerResume",
+  inputs: { drainedAt: "text", trigger: "object", scaler: "object", replicas: "number?" },
+  outputs: { resumedAt: "text" },
+  diff: { keys: ["drainedAt"] },
+  id: (inputs) => `resume-${inputs.trigger.namespace}-${inputs.trigger.name}`,
+  async apply(inputs) {
+    const scaler = loadModule<Scale>(scaleModule).scalerFor(inputs.scaler);
+    return loadModule<DrainEngine>(drainModule).resume(scaler, inputs.trigger, inputs.replicas);
   },
-  async create(inputs: TriggerResumeInputs) {
-    return { id: `resume-${inputs.trigger.namespace}-${inputs.trigger.name}`, outs: await runResume(inputs) };
-  },
-  async update(_id, _olds, news: TriggerResumeInputs) {
-    return { outs: await runResume(news) };
-  },
-};
+});
 
 /**
  * The trigger resumed after the rollout (seed 001: "resume the monitor"), to the replicas the
  * drain found. Depends on the environment, so it runs after the trigger's Deployment.
  */
-export class TriggerResume extends pulumi.dynamic.Resource {
-  declare readonly resumedAt: pulumi.Output<string>;
-
-  constructor(
-    name: string,
-    args: { [K in keyof TriggerResumeInputs]: pulumi.Input<TriggerResumeInputs[K]> },
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    super(triggerResumeProvider, name, { resumedAt: undefined, ...args }, opts, "kernelci", "TriggerResume");
-  }
-}
+export class TriggerResume extends dynamicResource(triggerResumeProvider) {}

@@ -1,5 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import { loadModule, projectModule } from "./dynamic";
+import { defineProvider, dynamicResource } from "./provider";
+
+type Jenkins = typeof import("../lib/jenkins/client");
+type Poll = typeof import("../lib/poll");
+const jenkinsModule = projectModule("lib/jenkins/client");
+const pollModule = projectModule("lib/poll");
 
 export interface JenkinsSeedInputs {
   jenkinsUrl: string;
@@ -13,59 +18,34 @@ export interface JenkinsSeedInputs {
   poll: { initialSeconds: number; maxSeconds: number };
 }
 
-type Args = { [K in keyof JenkinsSeedInputs]: pulumi.Input<JenkinsSeedInputs[K]> };
-
-const jenkinsModule = projectModule("lib/jenkins/client");
-const pollModule = projectModule("lib/poll");
-
-/** The seed job runs again only when the kernelci-jenkins revision (or the job, or Jenkins) changes. */
-const seedKeys = ["jenkinsUrl", "job", "revision"] as const;
-
-async function seed(inputs: JenkinsSeedInputs) {
-  const { jenkinsClient } = loadModule<typeof import("../lib/jenkins/client")>(jenkinsModule);
-  const { pollPolicy } = loadModule<typeof import("../lib/poll")>(pollModule);
-  const jenkins = jenkinsClient({
-    url: inputs.jenkinsUrl,
-    user: inputs.user,
-    token: inputs.token,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-  });
-  const build = await jenkins.runAndWait(
-    inputs.job,
-    { REVISION: inputs.revision },
-    pollPolicy(inputs.poll, inputs.timeoutMinutes),
-  );
-  const { token: _token, ...plain } = inputs;
-  return { ...plain, buildNumber: build.number, buildUrl: build.url, result: build.result };
-}
-
-export const jenkinsSeedProvider: pulumi.dynamic.ResourceProvider = {
-  async diff(_id, olds: Record<string, unknown>, news: JenkinsSeedInputs) {
-    const changes = seedKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+export const jenkinsSeedProvider = defineProvider<
+  JenkinsSeedInputs,
+  { buildNumber: number; buildUrl: string; result: string }
+>({
+  type: "JenkinsSeed",
+  inputs: {
+    jenkinsUrl: "text",
+    user: "text",
+    token: "string",
+    job: "text",
+    revision: "text",
+    timeoutMinutes: "number",
+    requestTimeoutMs: "number",
+    poll: "object",
   },
-  async create(inputs: JenkinsSeedInputs) {
-    return { id: `jenkins-seed-${inputs.job}`, outs: await seed(inputs) };
+  outputs: { buildNumber: "number", buildUrl: "text", result: "text" },
+  // The seed job runs again only when the kernelci-jenkins revision (or the job, or Jenkins) changes.
+  diff: { keys: ["jenkinsUrl", "job", "revision"] },
+  secrets: ["token"],
+  id: (inputs) => `jenkins-seed-${inputs.job}`,
+  async apply(inputs) {
+    const { jenkinsUrl: url, user, token, requestTimeoutMs } = inputs;
+    const jenkins = loadModule<Jenkins>(jenkinsModule).jenkinsClient({ url, user, token, requestTimeoutMs });
+    const policy = loadModule<Poll>(pollModule).pollPolicy(inputs.poll, inputs.timeoutMinutes);
+    const build = await jenkins.runAndWait(inputs.job, { REVISION: inputs.revision }, policy);
+    return { buildNumber: build.number, buildUrl: build.url, result: build.result };
   },
-  async update(_id, _olds, news: JenkinsSeedInputs) {
-    return { outs: await seed(news) };
-  },
-};
+});
 
 /** The legacy job-dsl seed job, run through Jenkins' REST API once Jenkins is ready. */
-export class JenkinsSeed extends pulumi.dynamic.Resource {
-  declare readonly buildNumber: pulumi.Output<number>;
-  declare readonly buildUrl: pulumi.Output<string>;
-  declare readonly result: pulumi.Output<string>;
-
-  constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-    super(
-      jenkinsSeedProvider,
-      name,
-      { buildNumber: undefined, buildUrl: undefined, result: undefined, ...args },
-      opts,
-      "kernelci",
-      "JenkinsSeed",
-    );
-  }
-}
+export class JenkinsSeed extends dynamicResource(jenkinsSeedProvider) {}

@@ -1,5 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import type { TestRevision } from "../lib/kernel/testRevision";
 import { loadModule, projectModule } from "./dynamic";
+import { defineProvider, dynamicResource } from "./provider";
+
+type Engine = typeof import("../lib/kernel/testRevision");
+const engineModule = projectModule("lib/kernel/testRevision");
 
 export interface KernelTestRevisionInputs {
   /** What this revision tests (a digest of the rollout): a new one is pushed when it changes. */
@@ -15,74 +19,48 @@ export interface KernelTestRevisionInputs {
   gitToken: string | null;
 }
 
-type Args = { [K in keyof KernelTestRevisionInputs]: pulumi.Input<KernelTestRevisionInputs[K]> };
-
-const engineModule = projectModule("lib/kernel/testRevision");
-
-/** Inputs whose change means a new revision; tag limit, work dir and identity do not. */
-const revisionKeys = ["cycleKey", "remote", "trees", "branchPrefix"] as const;
-
-async function push(inputs: KernelTestRevisionInputs, previousTree: string | null) {
-  const { nextTree, pushTestRevision } =
-    loadModule<typeof import("../lib/kernel/testRevision")>(engineModule);
-  const tree = nextTree(inputs.trees, previousTree);
-  const revision = await pushTestRevision({
-    tree,
-    remote: inputs.remote,
-    branch: `${inputs.branchPrefix}${tree.name}`,
-    patchesRoot: inputs.patchesRoot,
-    tagLimit: inputs.tagLimit,
-    workDir: inputs.workDir,
-    identity: inputs.identity,
-    auth: inputs.gitToken ? { token: inputs.gitToken } : undefined,
-    now: new Date(),
-  });
-  const { gitToken: _token, ...plain } = inputs;
-  return { ...plain, ...revision };
-}
-
-export const kernelTestRevisionProvider: pulumi.dynamic.ResourceProvider = {
-  async diff(_id, olds: Record<string, unknown>, news: KernelTestRevisionInputs) {
-    const changes = revisionKeys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+export const kernelTestRevisionProvider = defineProvider<KernelTestRevisionInputs, TestRevision>({
+  type: "KernelTestRevision",
+  inputs: {
+    cycleKey: "text",
+    remote: "text",
+    trees: "list",
+    branchPrefix: "text",
+    tagLimit: "number",
+    patchesRoot: "text?",
+    workDir: "text",
+    identity: "object",
+    gitToken: "string?",
   },
-  async create(inputs: KernelTestRevisionInputs) {
-    const outs = await push(inputs, null);
-    return { id: `kernel-test-revision-${inputs.branchPrefix}`, outs };
+  outputs: {
+    tree: "text",
+    branch: "text",
+    commit: "text",
+    tag: "text",
+    upstreamCommit: "text",
+    pruned: "list",
   },
-  async update(_id, olds: { tree?: string }, news: KernelTestRevisionInputs) {
+  // Tag limit, work dir and identity do not mean a new revision.
+  diff: { keys: ["cycleKey", "remote", "trees", "branchPrefix"] },
+  secrets: ["gitToken"],
+  id: (inputs) => `kernel-test-revision-${inputs.branchPrefix}`,
+  async apply(inputs, previous) {
+    const { nextTree, pushTestRevision } = loadModule<Engine>(engineModule);
     // Staging rotates trees: the one after the tree tested last time.
-    return { outs: await push(news, olds.tree ?? null) };
+    const tree = nextTree(inputs.trees, previous?.tree ?? null);
+    const { remote, patchesRoot, tagLimit, workDir, identity, gitToken } = inputs;
+    return pushTestRevision({
+      ...{ tree, remote, patchesRoot, tagLimit, workDir, identity },
+      branch: `${inputs.branchPrefix}${tree.name}`,
+      auth: gitToken ? { token: gitToken } : undefined,
+      now: new Date(),
+    });
   },
-};
+});
 
 /**
  * A kernel test revision pushed to the KernelCI linux repository (legacy kernel.py): upstream
  * branch + local patches + a commit recording the tag, annotated tag, force-push, tag pruning.
  * The tree is chosen when it runs (rotation), so `preview` shows the update, not the tree.
  */
-export class KernelTestRevision extends pulumi.dynamic.Resource {
-  declare readonly tree: pulumi.Output<string>;
-  declare readonly branch: pulumi.Output<string>;
-  declare readonly commit: pulumi.Output<string>;
-  declare readonly tag: pulumi.Output<string>;
-  declare readonly upstreamCommit: pulumi.Output<string>;
-
-  constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
-    super(
-      kernelTestRevisionProvider,
-      name,
-      {
-        tree: undefined,
-        branch: undefined,
-        commit: undefined,
-        tag: undefined,
-        upstreamCommit: undefined,
-        ...args,
-      },
-      opts,
-      "kernelci",
-      "KernelTestRevision",
-    );
-  }
-}
+export class KernelTestRevision extends dynamicResource(kernelTestRevisionProvider) {}

@@ -15,7 +15,7 @@ import { LocalForge } from "../lib/forge/local";
 import { listPatches } from "../lib/git/patches";
 import { assembleStagingBranch } from "../lib/staging/assemble";
 import { planStagingBranch, type StagingBranchPlan, type StagingBranchSettings } from "../lib/staging/plan";
-import { FixtureRemote, pullEntry, writePulls } from "../test/support/gitFixtures";
+import { FixtureRemote, pullEntry, writePulls } from "../local/gitFixtures";
 
 const FILES = 4000;
 const HISTORY = 400;

@@ -85,7 +85,7 @@ export class LocalForge implements Forge {
     if (!fs.existsSync(this.remote(repo))) {
       throw new Error(
         `Local forge: no repository ${this.remote(repo)}; create the fixtures with ` +
-          `\`npx ts-node --transpile-only scripts/local-forge.ts ${this.location}\` (scripts/setup does it).`,
+          `\`npx ts-node --transpile-only local/forge.ts ${this.location}\` (scripts/setup does it).`,
       );
     }
     return pullsFromFile(this.pullsFile(repo), this.remote(repo));

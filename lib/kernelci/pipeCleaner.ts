@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { type Clock, type PollPolicy, pollUntil, systemClock } from "../poll";
 import { type KernelciApi, nodeTree } from "./api";
 import { type KernelciNode, type NodeKind, nodeKinds } from "./node";
@@ -234,5 +236,13 @@ export async function runPipeCleaner(
     baselineCheckoutId: baseline?.checkoutId ?? null,
     verdict: comparison === null ? "no-baseline" : "pass",
     report,
+  };
+}
+
+/** The `onReport` of a stack: the report written to `file` (its directory made as needed). */
+export function reportFileWriter(file: string): (markdown: string) => void {
+  return (markdown) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, markdown);
   };
 }

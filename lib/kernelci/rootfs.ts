@@ -49,6 +49,56 @@ export function rootfsUrls(
   return urls;
 }
 
+/** What a build keeps in its state between runs. */
+export interface RootfsHistory {
+  /** The versions made so far, oldest first (the last ones only). */
+  versions?: string[];
+  /** The image URLs in use. */
+  urls?: Record<string, string>;
+}
+
+export interface RootfsBuilt {
+  version: string;
+  versions: string[];
+  urls: Record<string, string>;
+  runUrl: string;
+  runId: number;
+}
+
+/** Enough versions to number a day's builds; older ones are forgotten. */
+const historyLimit = 50;
+
+/**
+ * One rootfs build (seed 001/002): the requested version or the next one, the workflow run
+ * dispatched with it, and the image URLs. On failure the error names the images that stay in
+ * use, since the previous outputs are kept.
+ */
+export async function buildRootfs(
+  build: { variants: RootfsVariant[]; urlTemplate: string; requestedVersion: string | null },
+  previous: RootfsHistory,
+  dispatch: (inputs: Record<string, string>) => Promise<{ url: string; runId: number }>,
+  now: Date,
+): Promise<RootfsBuilt> {
+  const versions = previous.versions ?? [];
+  const version = build.requestedVersion ?? nextRootfsVersion(now, versions);
+  const run = await dispatch({ version, variants: JSON.stringify(build.variants) }).catch((error) => {
+    const kept = previous.urls ? Object.values(previous.urls) : [];
+    throw new Error(
+      `Rootfs build ${version} failed: ${error instanceof Error ? error.message : String(error)}\n` +
+        (kept.length > 0
+          ? `The previous images stay in use (outputs unchanged):\n${kept.map((u) => `  - ${u}`).join("\n")}`
+          : "No previous images exist; nothing downstream was changed."),
+    );
+  });
+  return {
+    version,
+    versions: [...versions, version].slice(-historyLimit),
+    urls: rootfsUrls(build.urlTemplate, version, build.variants),
+    runUrl: run.url,
+    runId: run.runId,
+  };
+}
+
 /** Digest of a recipes directory (paths and contents, sorted): a change re-runs the build. */
 export function digestDirectory(dir: string): string {
   const hash = createHash("sha256");

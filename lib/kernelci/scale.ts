@@ -69,3 +69,11 @@ export function recordingScaler(file: string): DeploymentScaler {
     },
   };
 }
+
+/** How a Deployment is scaled: kubectl on a cluster, or recorded (the local stack renders only). */
+export type ScalerSpec = { kind: "kubectl"; context: string } | { kind: "record"; file: string };
+
+/** The scaler a spec names (the drain pauses with it, the resume restores with it). */
+export function scalerFor(spec: ScalerSpec): DeploymentScaler {
+  return spec.kind === "kubectl" ? kubectlScaler(spec.context) : recordingScaler(spec.file);
+}

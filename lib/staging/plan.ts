@@ -3,6 +3,7 @@ import type { StagingConfig } from "../../config/staging";
 import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
+import { changedKeys, type DiffKeys } from "../inputs";
 import {
   type Classification,
   classifyPulls,
@@ -101,22 +102,20 @@ export async function planStagingBranch(
   };
 }
 
-const pairKey = (p: Pick<EligiblePull, "number" | "head">) => `${p.number}@${p.head}`;
-
 /**
  * What a new plan changes about the branch's content compared with the last one applied: the
  * keys whose change requires a merge and a push. Titles, authors, skip reasons and the tag
- * limit change nothing in the branch, so they are not listed.
+ * limit change nothing in the branch, so they are not listed; of the eligible PRs only the
+ * numbers and heads count. (The StagingBranch provider's diff; self-contained, it is serialized.)
  */
+export const planDiff: DiffKeys<StagingBranchPlan> = {
+  keys: ["remote", "main", "branch", "base", "patchesDigest", "tagPrefix", "eligible"],
+  compareBy: { eligible: (pulls) => (pulls ?? []).map((p) => `${p.number}@${p.head}`) },
+};
+
+/** The keys of `planDiff` that changed between two plans. */
 export function changedPlanKeys(previous: Partial<StagingBranchPlan>, next: StagingBranchPlan): string[] {
-  const changed: string[] = [];
-  for (const key of ["remote", "main", "branch", "base", "patchesDigest", "tagPrefix"] as const) {
-    if (previous[key] !== next[key]) changed.push(key);
-  }
-  const before = (previous.eligible ?? []).map(pairKey).join(",");
-  const after = next.eligible.map(pairKey).join(",");
-  if (before !== after) changed.push("eligible");
-  return changed;
+  return changedKeys(planDiff, previous, next);
 }
 
 /** The PRs entering, leaving, and whose head moved between two plans (for people to read). */

@@ -31,7 +31,7 @@ describe("the local environment on the real engine", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    fs.cpSync(path.join(__dirname, "../fixtures/kernelci-pipeline/config"), configDir, { recursive: true });
+    fs.cpSync(path.join(__dirname, "../../local/kernelci-pipeline/config"), configDir, { recursive: true });
     stack = await localStack("local", dir);
     (stack.workspace as LocalWorkspace).envVars.KCI_PIPELINE_CONFIG_DIR = configDir;
   }, 120_000);

@@ -3,8 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { parse, parseAllDocuments } from "yaml";
-import { ensureKernelFixture } from "../../lib/kernel/fixture";
-import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
+import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
+import { ensureKernelFixture } from "../../local/kernelFixture";
 import { localStack, renderDirOf, repoRoot } from "../support/engine";
 
 // The main job on the real engine through the Automation API: the local stack, the embedded

@@ -3,11 +3,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
-import { ensureKernelFixture } from "../../lib/kernel/fixture";
 import type { KernelciNode } from "../../lib/kernelci/node";
-import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
-import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
-import { REFERENCE_CHECKOUT_ID, type Timings } from "../../lib/kernelci/simulator/store";
+import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
+import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
+import { REFERENCE_CHECKOUT_ID, type Timings } from "../../local/kernelciSimulator/store";
+import { ensureKernelFixture } from "../../local/kernelFixture";
 import { localStack, renderDirOf, repoRoot } from "../support/engine";
 import { startJenkins } from "../support/jenkinsServer";
 

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack, StepEventMetadata } from "@pulumi/pulumi/automation";
-import { addLocalPull } from "../../scripts/local-forge";
+import { addLocalPull } from "../../local/forge";
+import { git, pullEntry } from "../../local/gitFixtures";
 import { localStack } from "../support/engine";
-import { git, pullEntry } from "../support/gitFixtures";
 
 const BRANCH_TYPE = "pulumi-nodejs:dynamic/kernelci:StagingBranch";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
-import { createLocalForge } from "../../scripts/local-forge";
+import { createLocalForge } from "../../local/forge";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 

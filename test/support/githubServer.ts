@@ -125,7 +125,7 @@ export async function startGithubServer(): Promise<GithubServer> {
 }
 
 /**
- * Serves the repositories of a local forge directory (scripts/local-forge.ts) as GitHub would:
+ * Serves the repositories of a local forge directory (local/forge.ts) as GitHub would:
  * their pulls files become open PRs of `owner`, with heads read from `refs/pull/<N>/head`.
  * With `gitUrl: file://<parent of dir>` and `owner` = basename of dir, a stack's github forge
  * then reads PRs here and fetches the same commits.

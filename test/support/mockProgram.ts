@@ -139,7 +139,7 @@ export async function runProgram(
   );
   pulumi.runtime.setAllConfig(config, Object.keys(secrets));
   // No git revision exists under mocks: deploy the committed fixture of kernelci-pipeline config/.
-  process.env.KCI_PIPELINE_CONFIG_DIR ??= path.join(repoRoot, "test/fixtures/kernelci-pipeline/config");
+  process.env.KCI_PIPELINE_CONFIG_DIR ??= path.join(repoRoot, "local/kernelci-pipeline/config");
   const program: { exports: Record<string, unknown> } = { exports: {} };
   jest.isolateModules(() => {
     program.exports = require(path.join(repoRoot, "index"));

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../cli/main";
 import { parseTrustedFile } from "../../cli/stagingBranch";
-import { FixtureRemote, pullEntry, writePulls } from "../support/gitFixtures";
+import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
 import { type GithubServer, githubPull, startGithubServer } from "../support/githubServer";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-cli-"));

@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { DrainFailure, drain, inFlight, recentSince, resume } from "../../lib/kernelci/drain";
 import type { KernelciNode } from "../../lib/kernelci/node";
 import { recordingScaler } from "../../lib/kernelci/scale";
-import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
-import { compressedTimings, SimulatorStore, storeApi } from "../../lib/kernelci/simulator/store";
+import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
+import { compressedTimings, SimulatorStore, storeApi } from "../../local/kernelciSimulator/store";
 import { fakeClock } from "../support/clock";
 
 function setup(scenario: ScenarioName) {

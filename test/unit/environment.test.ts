@@ -189,7 +189,7 @@ describe("the local environment", () => {
 });
 
 describe("the config checksum annotation", () => {
-  const fixture = path.join(__dirname, "../fixtures/kernelci-pipeline/config");
+  const fixture = path.join(__dirname, "../../local/kernelci-pipeline/config");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kci-config-"));
   afterAll(() => {
     delete process.env.KCI_PIPELINE_CONFIG_DIR;

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureKernelFixture } from "../../lib/kernel/fixture";
 import { nextTree, pushTestRevision, type TestRevisionRun } from "../../lib/kernel/testRevision";
+import { ensureKernelFixture } from "../../local/kernelFixture";
 import {
   type KernelTestRevisionInputs,
   kernelTestRevisionProvider,

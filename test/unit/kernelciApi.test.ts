@@ -1,8 +1,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { KernelciApiError, kernelciApi, nodeTree } from "../../lib/kernelci/api";
-import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
-import { REFERENCE_CHECKOUT_ID } from "../../lib/kernelci/simulator/store";
+import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
+import { REFERENCE_CHECKOUT_ID } from "../../local/kernelciSimulator/store";
 
 describe("the KernelCI API client", () => {
   let sim: Simulator;

@@ -1,11 +1,11 @@
 import { compare, type PipeCleanerSummary, runPipeCleaner, summarize } from "../../lib/kernelci/pipeCleaner";
-import type { ScenarioName } from "../../lib/kernelci/simulator/scenarios";
+import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
 import {
   compressedTimings,
   REFERENCE_CHECKOUT_ID,
   SimulatorStore,
   storeApi,
-} from "../../lib/kernelci/simulator/store";
+} from "../../local/kernelciSimulator/store";
 import { fakeClock } from "../support/clock";
 
 const commit = "abcdef0123456789abcdef0123456789abcdef01";

@@ -3,13 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { KernelciNode } from "../../lib/kernelci/node";
-import { type Simulator, startSimulator } from "../../lib/kernelci/simulator/server";
+import { type Simulator, startSimulator } from "../../local/kernelciSimulator/server";
 import {
   compressedTimings,
   matchesQuery,
   REFERENCE_CHECKOUT_ID,
   SimulatorStore,
-} from "../../lib/kernelci/simulator/store";
+} from "../../local/kernelciSimulator/store";
 
 const token = "sim-token";
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { LocalForge, type LocalPull } from "../../lib/forge/local";
 import { assembleStagingBranch, PatchError, PushError } from "../../lib/staging/assemble";
 import { changedPlanKeys, planStagingBranch, type StagingBranchSettings } from "../../lib/staging/plan";
-import { type FileChanges, FixtureRemote, git, pullEntry, writePulls } from "../support/gitFixtures";
+import { type FileChanges, FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
 
 const NOW = new Date("2026-11-21T10:00:00Z");
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { StagingBranches } from "../../components/stagingBranches";
 import { stagingSchema } from "../../config/staging";
-import { createLocalForge } from "../../scripts/local-forge";
+import { createLocalForge } from "../../local/forge";
 import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
 import { stackFileConfig } from "../support/mockProgram";
 

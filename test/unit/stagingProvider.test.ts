@@ -4,10 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StagingBranchInputs } from "../../lib/staging/assemble";
+import { createLocalForge } from "../../local/forge";
+import { FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
 import { stagingBranchProvider } from "../../providers/stagingBranch";
-import { createLocalForge } from "../../scripts/local-forge";
 import { localStagingConfig } from "../support/engine";
-import { FixtureRemote, git, pullEntry, writePulls } from "../support/gitFixtures";
 import { runProgram } from "../support/mockProgram";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-provider-"));
@@ -39,7 +39,7 @@ function fixture(name: string): { remote: FixtureRemote; inputs: StagingBranchIn
 }
 
 describe("the StagingBranch provider, called directly", () => {
-  const provider = stagingBranchProvider();
+  const provider = stagingBranchProvider;
 
   it("checks its inputs", async () => {
     const { inputs } = fixture("check");
@@ -69,13 +69,13 @@ describe("the StagingBranch provider, called directly", () => {
     const { remote, inputs } = fixture("diff");
     const { outs } = await provider.create(inputs);
     const retitled = { ...inputs, eligible: [{ ...inputs.eligible[0], title: "renamed" }], skipped: [] };
-    expect(await provider.diff?.("id", outs, retitled)).toEqual({ changes: false });
+    expect(await provider.diff?.("id", outs, retitled)).toEqual({ changes: false, diffs: [] });
     const head2 = remote.pull(2, { "c.txt": "c\n" }, "PR 2");
     const entering = {
       ...inputs,
       eligible: [...inputs.eligible, { number: 2, head: head2, author: "bob", title: "PR 2" }],
     };
-    expect(await provider.diff?.("id", outs, entering)).toEqual({ changes: true });
+    expect(await provider.diff?.("id", outs, entering)).toEqual({ changes: true, diffs: ["eligible"] });
     const updated = await provider.update?.("id", outs, entering);
     expect(updated?.outs.merged.map((m: { number: number }) => m.number)).toEqual([1, 2]);
     expect(git(remote.dir, ["show", "refs/heads/staging.kernelci.org:c.txt"])).toBe("c\n");
@@ -92,7 +92,7 @@ describe("the StagingBranch provider, called directly", () => {
 
 describe("the StagingBranch provider, serialized as the engine does it", () => {
   it("captures no module graph, only the engine's path, and runs on its own", async () => {
-    const provider = stagingBranchProvider();
+    const provider = stagingBranchProvider;
     const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
     expect(serialized.text.length).toBeLessThan(20_000);
     expect(serialized.text).toContain(path.resolve(__dirname, "../../lib/staging/assemble"));
@@ -118,7 +118,7 @@ describe("the StagingBranch provider, serialized as the engine does it", () => {
         env: { ...process.env, NODE_PATH: path.resolve(__dirname, "../../node_modules") },
       },
     );
-    expect(JSON.parse(out)).toEqual({ changes: true });
+    expect(JSON.parse(out)).toEqual({ changes: true, diffs: ["eligible"] });
   });
 });
 

@@ -2,7 +2,7 @@
  * Starts the KernelCI API simulator on 127.0.0.1 and writes `{url, pid, scenario}` to a JSON
  * file, for the local stack's main command and for tests run by hand:
  *
- *   npx ts-node scripts/kernelci-simulator.ts --token T [--port 8901] [--scenario happy]
+ *   npx ts-node local/kernelciSimulator/cli.ts --token T [--port 8901] [--scenario happy]
  *     [--watch <kernel-remote>=<tree>]... [--kernel-fixture .local/kernel]
  *     [--state-file .local/kernelci-simulator.json]
  *
@@ -14,9 +14,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ensureKernelFixture } from "../lib/kernel/fixture";
-import { type ScenarioName, scenarioNames } from "../lib/kernelci/simulator/scenarios";
-import { startSimulator, type WatchedRemote } from "../lib/kernelci/simulator/server";
+import { ensureKernelFixture } from "../kernelFixture";
+import { type ScenarioName, scenarioNames } from "./scenarios";
+import { startSimulator, type WatchedRemote } from "./server";
 
 function usage(message: string): never {
   process.stderr.write(
@@ -36,7 +36,7 @@ function options() {
         "kernel-fixture": { type: "string" },
         "state-file": {
           type: "string",
-          default: path.resolve(__dirname, "../.local/kernelci-simulator.json"),
+          default: path.resolve(__dirname, "../../.local/kernelci-simulator.json"),
         },
       },
     }).values;

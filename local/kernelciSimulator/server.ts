@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { lsRemote } from "../../git/repo";
+import { lsRemote } from "../../lib/git/repo";
 import { type ScenarioName, scenarioNames } from "./scenarios";
 import { compressedTimings, SimulatorStore, type Timings } from "./store";
 

@@ -4,7 +4,7 @@
  * `refs/pull/<N>/head`, its open PRs in `<dir>/<repo>.pulls.json` (trusted, untrusted,
  * labelled, off-base and conflicting ones), and local patches under `<dir>/patches/<repo>/`.
  *
- *   npx ts-node --transpile-only scripts/local-forge.ts <dir>
+ *   npx ts-node --transpile-only local/forge.ts <dir>
  *
  * Idempotent and reproducible: commits have fixed dates, so every run writes the same SHAs.
  * Other refs (the staging branch and tags pushed by `pulumi up`) are left alone.
@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalPull } from "../lib/forge/local";
-import { type FileChanges, FixtureRemote, pullEntry, writePulls } from "../test/support/gitFixtures";
+import { type FileChanges, FixtureRemote, pullEntry, writePulls } from "./gitFixtures";
 
 const projectRoot = path.resolve(__dirname, "..");
 
@@ -46,7 +46,7 @@ const pr = (number: number, fields: Partial<LocalPull>, changes: FileChanges): F
 });
 
 function fixtureRepos(): FixtureRepo[] {
-  const pipelineConfig = filesOf(path.join(projectRoot, "test/fixtures/kernelci-pipeline/config"), "config/");
+  const pipelineConfig = filesOf(path.join(projectRoot, "local/kernelci-pipeline/config"), "config/");
   return [
     {
       name: "kernelci-core",
@@ -193,7 +193,7 @@ export function addLocalPull(dir: string, repo: string, entry: LocalPull, change
 if (require.main === module) {
   const dir = process.argv[2];
   if (!dir) {
-    console.error("usage: npx ts-node --transpile-only scripts/local-forge.ts <dir>");
+    console.error("usage: npx ts-node --transpile-only local/forge.ts <dir>");
     process.exit(2);
   }
   const repos = createLocalForge(path.resolve(dir));

@@ -1,4 +1,4 @@
-import { type KernelciApi, KernelciApiError } from "../api";
+import { type KernelciApi, KernelciApiError } from "../../lib/kernelci/api";
 import {
   descendantsOf,
   isAllowedTransition,
@@ -8,7 +8,7 @@ import {
   type NodeResult,
   type NodeState,
   nextState,
-} from "../node";
+} from "../../lib/kernelci/node";
 import { type CheckoutPlan, healthyPlan, type ScenarioName, scenarios } from "./scenarios";
 
 /** Compressed durations of seed 004's flow (ms); real KernelCI takes minutes to hours. */

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LocalPull } from "../../lib/forge/local";
+import type { LocalPull } from "../lib/forge/local";
 
 /** Dates of fixture commits: a fixed origin plus one minute per commit made by a builder. */
 const EPOCH = Date.parse("2026-01-05T09:00:00Z");

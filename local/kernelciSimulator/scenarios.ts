@@ -1,4 +1,4 @@
-import type { NodeResult } from "../node";
+import type { NodeResult } from "../../lib/kernelci/node";
 
 /**
  * What the pipeline does with one checkout: its builds, and for each passing build its tests.
