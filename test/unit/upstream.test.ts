@@ -165,6 +165,36 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
     );
   });
 
+  it("starts the API namespace as kernelci-api kube/aks/*.yaml and kernelci-storage's Dockerfile and playbook do", () => {
+    const apiNs = deployments(resources, "kernelci-api");
+    const api = pod(apiNs.get("api") as Registered).containers[0];
+    // kube/aks/api.yaml: uvicorn api.main:versioned_app --port 8000 --host 0.0.0.0 (one worker: the default).
+    expect(commandLine(api).slice(0, 2)).toEqual(["uvicorn", "api.main:versioned_app"]);
+    expect(commandLine(api)).toEqual(expect.arrayContaining(["--host", "0.0.0.0", "--port", "8000"]));
+    // api/config.py: access_token_expire_seconds defaults to ten years.
+    expect(api.env).toContainEqual({ name: "ACCESS_TOKEN_EXPIRE_SECONDS", value: "315360000" });
+    // kernelci-storage Dockerfile: CMD kernelci-storage in WORKDIR /workdir; playbook: KCI_STORAGE_CONFIG.
+    const storage = pod(apiNs.get("kernelci-storage") as Registered);
+    expect(commandLine(storage.containers[0])).toEqual([]);
+    expect(storage.containers[0].volumeMounts).toContainEqual(
+      expect.objectContaining({ mountPath: "/workdir" }),
+    );
+    expect(storage.containers[0].env).toContainEqual(expect.objectContaining({ name: "KCI_STORAGE_CONFIG" }));
+    const statefulSets = resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet");
+    const image = (name: string) =>
+      pod(
+        statefulSets.find(
+          (r) => k8sName(r) === name && JSON.stringify(r.inputs).includes("kernelci-api"),
+        ) as Registered,
+      ).containers[0].image;
+    // kube/aks/mongo.yaml mongo:8, kube/aks/redis.yaml redis:6.2 (pinned to their digest here).
+    expect(image("mongo")).toMatch(/^mongo@sha256:/);
+    expect(image("redis")).toMatch(/^redis@sha256:/);
+    expect((stackFileConfig(stack)["kernelci:api"] as { redis: { image: string } }).redis.image).toBe(
+      "redis:6.2",
+    );
+  });
+
   it("sets the LAVA scheduler's KCI_INSTANCE and callback (kube/aks/scheduler-lava.yaml)", () => {
     const env = pod(pipeline.get("scheduler-lava") as Registered).containers[0].env ?? [];
     const values = Object.fromEntries(env.filter((e) => e.value).map((e) => [e.name, e.value]));
