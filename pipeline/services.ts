@@ -96,35 +96,11 @@ const script = (file: string, withConfig: boolean, ...args: string[]) => [
 /** `--name` of a scheduler: the service name with underscores (scheduler_k8s, scheduler_lava). */
 const schedulerName = (name: string) => `scheduler_${name.replaceAll("-", "_")}`;
 
-/**
- * The services of the pipeline namespace, as data: the pipeline component turns each entry into
- * a Deployment (and a Service and Ingress when it serves HTTP). Command lines follow
- * kernelci-pipeline's kube/aks/*.yaml; services only its docker-compose files run (job-retry,
- * scheduler-docker) are switched on per stack.
- */
-export function pipelineServices(input: PipelineServicesInput): PipelineServiceSpec[] {
-  // Workers have no health endpoint: they are useful only while the API answers.
-  const apiAnswers = probe.exec(
-    "python3",
-    "-c",
-    `import urllib.request; urllib.request.urlopen("${input.apiUrl}/", timeout=5)`,
-  );
-  const worker = (
-    name: string,
-    command: string[],
-    extra: Partial<PipelineServiceSpec> = {},
-  ): PipelineServiceSpec => ({
-    name,
-    image: "pipeline",
-    command,
-    resources: small,
-    probe: apiAnswers,
-    mountsConfig: true,
-    secrets: [secretKeys.settings],
-    ...extra,
-  });
-  // scheduler.py serves /health on 8080 (upstream's livenessProbe).
-  const schedulerService = (name: string, select: string[], extra: Partial<PipelineServiceSpec> = {}) =>
+type Worker = (name: string, command: string[], extra?: Partial<PipelineServiceSpec>) => PipelineServiceSpec;
+
+/** The schedulers (kube/aks/scheduler-*.yaml): scheduler.py serves /health on 8080. */
+function schedulerServices(input: PipelineServicesInput, worker: Worker): PipelineServiceSpec[] {
+  const service = (name: string, select: string[], extra: Partial<PipelineServiceSpec> = {}) =>
     worker(
       `scheduler-${name}`,
       script("scheduler.py", true, "loop", `--name=${schedulerName(name)}`, ...select),
@@ -140,6 +116,92 @@ export function pipelineServices(input: PipelineServicesInput): PipelineServiceS
     { name: "KCI_INSTANCE_CALLBACK", value: `https://${input.callbackHost}` },
   ];
   return [
+    ...(schedulers.shell
+      ? [
+          service("shell", ["--runtimes", "shell"], {
+            optionalFiles: [{ key: secretKeys.sshKey, dir: paths.sshKey, file: secretKeys.sshKey }],
+            env: [{ name: "KCI_SSH_KEY", value: `${paths.sshKey}/${secretKeys.sshKey}` }],
+          }),
+        ]
+      : []),
+    ...(schedulers.docker ? [service("docker", ["--runtimes", "docker"])] : []),
+    ...(schedulers.kubernetes
+      ? [
+          service("k8s", ["--runtime-type=kubernetes"], {
+            // Without secrets.buildKubeconfig it reaches only its own cluster.
+            optionalFiles: [{ key: secretKeys.kubeconfig, dir: paths.kubeconfig, file: "config" }],
+          }),
+        ]
+      : []),
+    ...schedulers.lava.map((group) =>
+      service(
+        group.name,
+        group.runtimeTypes
+          ? ["--runtime-type", ...group.runtimeTypes]
+          : ["--runtimes", ...(group.labs ?? [])],
+        { env: lavaEnv },
+      ),
+    ),
+  ];
+}
+
+/** kube/aks/lava-callback.yaml: uvicorn from the image's pipeline checkout, behind the proxy. */
+function lavaCallbackService(input: PipelineServicesInput): PipelineServiceSpec {
+  return {
+    name: "lava-callback",
+    image: "lavaCallback",
+    // The image holds the pipeline checkout in /home/kernelci; lava_callback.py reads config/
+    // relative to its working directory.
+    workingDir: paths.home,
+    command: ["uvicorn"],
+    args: [
+      "--app-dir",
+      "src",
+      "lava_callback:app",
+      "--host=0.0.0.0",
+      "--port=8000",
+      "--proxy-headers",
+      "--forwarded-allow-ips=*",
+    ],
+    env: [{ name: "KCI_SETTINGS", value: settingsFile }],
+    resources: small,
+    probe: probe.tcp(8000),
+    mountsConfig: true,
+    secrets: [secretKeys.settings],
+    // LAVA posts whole job logs: api-pipeline-deploy.sh raises the pipeline controller's
+    // proxy-body-size to 128m.
+    http: {
+      port: 8000,
+      host: input.callbackHost,
+      annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "128m" },
+    },
+  };
+}
+
+/**
+ * The services of the pipeline namespace, as data: the pipeline component turns each entry into
+ * a Deployment (and a Service and Ingress when it serves HTTP). Command lines follow
+ * kernelci-pipeline's kube/aks/*.yaml; services only its docker-compose files run (job-retry,
+ * scheduler-docker) are switched on per stack.
+ */
+export function pipelineServices(input: PipelineServicesInput): PipelineServiceSpec[] {
+  // Workers have no health endpoint: they are useful only while the API answers.
+  const apiAnswers = probe.exec(
+    "python3",
+    "-c",
+    `import urllib.request; urllib.request.urlopen("${input.apiUrl}/", timeout=5)`,
+  );
+  const worker: Worker = (name, command, extra = {}) => ({
+    name,
+    image: "pipeline",
+    command,
+    resources: small,
+    probe: apiAnswers,
+    mountsConfig: true,
+    secrets: [secretKeys.settings],
+    ...extra,
+  });
+  return [
     worker("trigger", script("trigger.py", true, "run", `--trees=${input.trees}`, "--name=trigger")),
     worker("tarball", script("tarball.py", true, "run", "--name=tarball"), {
       resources: heavy,
@@ -153,32 +215,7 @@ export function pipelineServices(input: PipelineServicesInput): PipelineServiceS
       resources: heavy,
       volume: { kind: "scratch", mountPath: paths.data },
     }),
-    ...(schedulers.shell
-      ? [
-          schedulerService("shell", ["--runtimes", "shell"], {
-            optionalFiles: [{ key: secretKeys.sshKey, dir: paths.sshKey, file: secretKeys.sshKey }],
-            env: [{ name: "KCI_SSH_KEY", value: `${paths.sshKey}/${secretKeys.sshKey}` }],
-          }),
-        ]
-      : []),
-    ...(schedulers.docker ? [schedulerService("docker", ["--runtimes", "docker"])] : []),
-    ...(schedulers.kubernetes
-      ? [
-          schedulerService("k8s", ["--runtime-type=kubernetes"], {
-            // Without secrets.buildKubeconfig it reaches only its own cluster.
-            optionalFiles: [{ key: secretKeys.kubeconfig, dir: paths.kubeconfig, file: "config" }],
-          }),
-        ]
-      : []),
-    ...schedulers.lava.map((group) =>
-      schedulerService(
-        group.name,
-        group.runtimeTypes
-          ? ["--runtime-type", ...group.runtimeTypes]
-          : ["--runtimes", ...(group.labs ?? [])],
-        { env: lavaEnv },
-      ),
-    ),
+    ...schedulerServices(input, worker),
     ...(["timeout", "closing", "holdoff"] as const).map((mode) =>
       worker(mode, script("timeout.py", true, "run", `--mode=${mode}`)),
     ),
@@ -201,34 +238,6 @@ export function pipelineServices(input: PipelineServicesInput): PipelineServiceS
           }),
         ]
       : []),
-    {
-      name: "lava-callback",
-      image: "lavaCallback",
-      // The image holds the pipeline checkout in /home/kernelci; lava_callback.py reads
-      // config/ relative to it (kube/aks/lava-callback.yaml: workingDir and --app-dir src).
-      workingDir: paths.home,
-      command: ["uvicorn"],
-      args: [
-        "--app-dir",
-        "src",
-        "lava_callback:app",
-        "--host=0.0.0.0",
-        "--port=8000",
-        "--proxy-headers",
-        "--forwarded-allow-ips=*",
-      ],
-      env: [{ name: "KCI_SETTINGS", value: settingsFile }],
-      resources: small,
-      probe: probe.tcp(8000),
-      mountsConfig: true,
-      secrets: [secretKeys.settings],
-      // LAVA posts whole job logs: api-pipeline-deploy.sh raises the pipeline controller's
-      // proxy-body-size to 128m.
-      http: {
-        port: 8000,
-        host: input.callbackHost,
-        annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "128m" },
-      },
-    },
+    lavaCallbackService(input),
   ];
 }
