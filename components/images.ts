@@ -60,6 +60,20 @@ export interface ImageOutput {
 
 const sourceRepos = ["kernelci-core", "kernelci-api", "kernelci-pipeline"];
 
+/** What a building stack builds, by role: the four kernelci images, then `toolchains` by kci name. */
+export function imagesToBuild(config: ImagesConfig): { role: string; image: KciImage }[] {
+  return [
+    ...(Object.keys(kernelciImages) as KernelciImage[]).map((role) => ({
+      role,
+      image: kernelciImages[role],
+    })),
+    ...config.toolchains.flatMap(toolchainImages).map((image) => ({
+      role: kciImageName(config.registries[0], config.prefix, image).split("/").pop() ?? image.image,
+      image,
+    })),
+  ];
+}
+
 /**
  * Every image an environment runs. Stacks that build do what kernelci-core's docker_images.yml
  * does: render each Dockerfile from the deployed kernelci-core's config/docker templates, build
@@ -80,17 +94,10 @@ export class Images extends pulumi.ComponentResource {
     const { build, registries, prefix, sourceDir, tags } = args.config;
     const refs: Record<string, pulumi.Output<string>> = {};
     let revisions = pulumi.output(args.sourceRevisions ?? {});
-    const roles = Object.keys(kernelciImages) as KernelciImage[];
     if (build && sourceDir) {
       const checkout = (repo: string) => args.checkout?.(repo) ?? path.join(sourceDir, repo);
       if (!args.sourceRevisions) revisions = pulumi.output(checkoutRevisions(sourceDir, sourceRepos));
-      const built: { role: string; image: KciImage }[] = [
-        ...roles.map((role) => ({ role, image: kernelciImages[role] })),
-        ...args.config.toolchains.flatMap(toolchainImages).map((image) => ({
-          role: kciImageName(registries[0], prefix, image).split("/").pop() ?? image.image,
-          image,
-        })),
-      ];
+      const built = imagesToBuild(args.config);
       const dockerfiles = pulumi.output(checkout("kernelci-core")).apply((core) =>
         renderDockerfiles(
           path.join(core, "config", "docker"),
@@ -109,7 +116,7 @@ export class Images extends pulumi.ComponentResource {
         );
       });
     } else {
-      for (const role of roles) {
+      for (const role of Object.keys(kernelciImages) as KernelciImage[]) {
         refs[role] = pulumi.output(kernelciImageName(registries[0], prefix, tags?.[role] ?? role));
       }
     }
