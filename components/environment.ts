@@ -176,6 +176,7 @@ export class KernelciEnvironment extends pulumi.ComponentResource {
           }),
         ),
         apiToken: secrets.apply((s) => s.apiToken),
+        credentialsArchive: secrets.apply((s) => s.buildCredentials),
         apiUrl: apiInternalUrl,
         ...web,
         ingressClass: pipeline.ingressClass ?? kubernetes.ingressClass,

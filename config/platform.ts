@@ -174,6 +174,12 @@ export const pipelineSchema = z
         /** One scheduler for every runtime of lab type kubernetes in the pipeline YAML. */
         kubernetes: z.boolean().default(false),
         lava: z.array(lavaSchedulerSchema).default([]),
+        /**
+         * Build-cluster credentials of the shell and k8s schedulers: a kubeconfig
+         * (secrets.buildKubeconfig, optional), or upstream's archive of ~/.kube, ~/.config/gcloud
+         * and ~/.azure (secrets.buildCredentials, required).
+         */
+        credentials: z.enum(["kubeconfig", "archive"]).default("kubeconfig"),
       })
       .strict(),
     kcidb: z
@@ -254,5 +260,11 @@ export function platformRules(config: PlatformWithSecrets, ctx: z.RefinementCtx)
   needSecret(config.api.smtp !== undefined, "smtpPassword", "api.smtp is set");
   needSecret(config.pipeline.kcidb.enabled, "kcidbCredentials", "pipeline.kcidb.enabled is true");
   needSecret(config.pipeline.kcidb.enabled, "kcidbRest", "pipeline.kcidb.enabled is true (KCIDB_REST)");
+  const { schedulers } = config.pipeline;
+  needSecret(
+    schedulers.credentials === "archive" && (schedulers.kubernetes || schedulers.shell),
+    "buildCredentials",
+    "pipeline.schedulers.credentials is archive (base64 of the .tgz)",
+  );
   needSecret(config.legacy.enabled, "jenkinsAdminPassword", "legacy.enabled is true (Jenkins admin)");
 }

@@ -32,6 +32,11 @@ export const secretsSchema = z.object({
       jenkinsAdminPassword: secret.optional(),
       /** Kubeconfig with the contexts of the build clusters named in pipeline.schedulers.kubernetes. */
       buildKubeconfig: secret.optional(),
+      /**
+       * Base64 of the build-cluster credentials archive (upstream's k8scredentials Secret,
+       * k8s-credentials.tgz holding k8s-credentials/{.kube,.config/gcloud,.azure}).
+       */
+      buildCredentials: z.base64("expected base64 (of the .tgz)").optional(),
     })
     .strict(),
   labTokens: z.record(z.string(), z.object({ token: secret, callbackToken: secret }).strict()).default({}),

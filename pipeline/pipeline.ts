@@ -10,7 +10,8 @@ import {
   waitFor,
 } from "../components/workload";
 import { checksumAnnotations, configChecksum, secretChecksum } from "./configChecksum";
-import { apiTokenKey, objectNames, type PipelineServiceSpec, paths } from "./services";
+import { credentialsArchivePod } from "./credentials";
+import { apiTokenKey, credentialsArchive, objectNames, type PipelineServiceSpec, paths } from "./services";
 
 /**
  * ConfigMap keys cannot hold "/": nested files of config/ (runtime/kbuild.jinja2) get a flat key
@@ -38,6 +39,8 @@ export interface PipelineArgs {
   secretData: pulumi.Output<Partial<Record<string, string>>>;
   /** The pipeline's KernelCI API token: a Secret of its own upstream (kernelci-api-token). */
   apiToken: pulumi.Output<string>;
+  /** The build-cluster credentials archive, base64 (Secret k8scredentials), for the services that use it. */
+  credentialsArchive?: pulumi.Output<string | undefined>;
   apiUrl: pulumi.Input<string>;
   tlsIssuer: string;
   ingressClass: string;
@@ -84,7 +87,30 @@ export class Pipeline extends pulumi.ComponentResource {
       { parent: this },
     );
     const configSum = pulumi.output(args.configFiles).apply(configChecksum);
-    const created: pulumi.Resource[] = [configMap, pipelineSecret, tokenSecret];
+    const archiveSecret = args.services.some((spec) => spec.credentialsArchive)
+      ? new k8s.core.v1.Secret(
+          `${name}-credentials`,
+          {
+            metadata: {
+              name: credentialsArchive.secret,
+              namespace: ns,
+              labels: labels(credentialsArchive.secret),
+            },
+            data: {
+              [credentialsArchive.key]: pulumi
+                .secret(args.credentialsArchive ?? pulumi.output(""))
+                .apply((v) => v ?? ""),
+            },
+          },
+          { parent: this },
+        )
+      : undefined;
+    const created: pulumi.Resource[] = [
+      configMap,
+      pipelineSecret,
+      tokenSecret,
+      ...(archiveSecret ? [archiveSecret] : []),
+    ];
     let trigger: k8s.apps.v1.Deployment | undefined;
     let callbackUrl: string | undefined;
 
@@ -123,6 +149,14 @@ export class Pipeline extends pulumi.ComponentResource {
         });
         mounts.push({ name: `optional-${i}`, mountPath: file.dir, readOnly: true });
       });
+      const credentials =
+        spec.credentialsArchive && archiveSecret
+          ? credentialsArchivePod(image, archiveSecret.metadata.name)
+          : undefined;
+      if (credentials) {
+        volumes.push(...credentials.volumes);
+        mounts.push(...credentials.mounts);
+      }
       if (spec.volume?.kind === "persistent") {
         const claim = new k8s.core.v1.PersistentVolumeClaim(
           `${name}-${spec.name}`,
@@ -165,7 +199,10 @@ export class Pipeline extends pulumi.ComponentResource {
             [checksumAnnotations.secrets]: secretSum,
             ...(spec.mountsConfig ? { [checksumAnnotations.config]: configSum } : {}),
           },
-          initContainers: [waitFor("api", image, args.apiUrl)],
+          initContainers: [
+            waitFor("api", image, args.apiUrl),
+            ...(credentials ? [credentials.initContainer] : []),
+          ],
           containers: [
             container({
               name: spec.name,

@@ -12,6 +12,20 @@ export const paths = {
   output: "/home/kernelci/data/output",
   kubeconfig: "/home/kernelci/.kube",
   sshKey: "/home/kernelci/secrets/ssh",
+  /** Where the credentials archive is unpacked (kube/aks/scheduler-k8s.yaml `tmpsecrets`). */
+  credentials: "/home/kernelci/secrets",
+} as const;
+
+/**
+ * The build-cluster credentials archive of upstream's `k8scredentials` Secret: a .tgz holding
+ * `k8s-credentials/{.kube,.config/gcloud,.azure}`, unpacked by an init container and mounted in
+ * the home directory (kube/aks/scheduler-k8s.yaml, scheduler-shell.yaml).
+ */
+export const credentialsArchive = {
+  secret: "k8scredentials",
+  key: "k8s-credentials.tgz",
+  homeDirs: [".kube", ".config/gcloud", ".azure"],
+  root: "k8s-credentials",
 } as const;
 
 /** Names upstream gives the pipeline's Secrets and ConfigMap (kube/aks, api-pipeline-deploy.sh). */
@@ -54,6 +68,8 @@ export interface PipelineServiceSpec {
   secrets: SecretKey[];
   /** Keys of the pipeline Secret mounted as `dir/file` when the stack sets them (optional volumes). */
   optionalFiles?: { key: SecretKey; dir: string; file: string }[];
+  /** Unpacks the credentials archive into the home directory (see credentialsArchive). */
+  credentialsArchive?: boolean;
   /** A persistent volume (kept across restarts and updates) or scratch space. */
   volume?: { kind: "persistent"; mountPath: string; size: string } | { kind: "scratch"; mountPath: string };
   /** Served over HTTP from outside the cluster: a Service and an Ingress for this host. */
@@ -74,6 +90,8 @@ export interface PipelineServicesInput {
     docker: boolean;
     kubernetes: boolean;
     lava: { name: string; labs?: string[]; runtimeTypes?: string[] }[];
+    /** How the shell and k8s schedulers get build-cluster credentials. */
+    credentials: "kubeconfig" | "archive";
   };
   kcidb: boolean;
 }
@@ -111,6 +129,7 @@ function schedulerServices(input: PipelineServicesInput, worker: Worker): Pipeli
       },
     );
   const { schedulers } = input;
+  const archive = schedulers.credentials === "archive";
   const lavaEnv: ServiceEnv[] = [
     { name: "KCI_INSTANCE", value: input.instance },
     { name: "KCI_INSTANCE_CALLBACK", value: `https://${input.callbackHost}` },
@@ -121,16 +140,21 @@ function schedulerServices(input: PipelineServicesInput, worker: Worker): Pipeli
           service("shell", ["--runtimes", "shell"], {
             optionalFiles: [{ key: secretKeys.sshKey, dir: paths.sshKey, file: secretKeys.sshKey }],
             env: [{ name: "KCI_SSH_KEY", value: `${paths.sshKey}/${secretKeys.sshKey}` }],
+            credentialsArchive: archive,
           }),
         ]
       : []),
     ...(schedulers.docker ? [service("docker", ["--runtimes", "docker"])] : []),
     ...(schedulers.kubernetes
       ? [
-          service("k8s", ["--runtime-type=kubernetes"], {
-            // Without secrets.buildKubeconfig it reaches only its own cluster.
-            optionalFiles: [{ key: secretKeys.kubeconfig, dir: paths.kubeconfig, file: "config" }],
-          }),
+          service(
+            "k8s",
+            ["--runtime-type=kubernetes"],
+            archive
+              ? { credentialsArchive: true }
+              : // Without secrets.buildKubeconfig it reaches only its own cluster.
+                { optionalFiles: [{ key: secretKeys.kubeconfig, dir: paths.kubeconfig, file: "config" }] },
+          ),
         ]
       : []),
     ...schedulers.lava.map((group) =>

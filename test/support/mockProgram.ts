@@ -64,6 +64,7 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
       buildKubeconfig: s("buildKubeconfig"),
+      buildCredentials: Buffer.from(s("buildCredentials")).toString("base64"),
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),

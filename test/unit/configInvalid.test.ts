@@ -96,11 +96,15 @@ describe("an invalid platform configuration", () => {
       const secrets = c["kernelci:secrets"] as Record<string, unknown>;
       delete secrets.storageAzureSasToken;
       delete secrets.kcidbCredentials;
+      delete secrets.buildCredentials;
     });
     expect(found).toEqual([
       expect.stringMatching(/^kernelci:secrets\.storageAzureSasToken: required: storage\.driver is azure/),
       expect.stringMatching(
         /^kernelci:secrets\.kcidbCredentials: required: pipeline\.kcidb\.enabled is true/,
+      ),
+      expect.stringMatching(
+        /^kernelci:secrets\.buildCredentials: required: pipeline\.schedulers\.credentials is archive/,
       ),
     ]);
   });

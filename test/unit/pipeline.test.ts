@@ -21,6 +21,7 @@ const input: PipelineServicesInput = {
       { name: "lava", runtimeTypes: ["lava", "pull_labs"] },
       { name: "lava-partners", labs: ["lava-baylibre", "lava-cip"] },
     ],
+    credentials: "kubeconfig",
   },
   kcidb: false,
 };
@@ -65,6 +66,16 @@ describe("the pipeline service table", () => {
       { key: secretKeys.kubeconfig, dir: "/home/kernelci/.kube", file: "config" },
     ]);
     expect(k8s?.probe).toEqual({ httpGet: { port: 8080, path: "/health" } });
+  });
+
+  it("uses the credentials archive instead of a kubeconfig when configured (kube/aks/scheduler-k8s.yaml, scheduler-shell.yaml)", () => {
+    const services = byName(
+      pipelineServices({ ...input, schedulers: { ...input.schedulers, credentials: "archive" } }),
+    );
+    expect(services.get("scheduler-k8s")?.credentialsArchive).toBe(true);
+    expect(services.get("scheduler-k8s")?.optionalFiles).toBeUndefined();
+    expect(services.get("scheduler-shell")?.credentialsArchive).toBe(true);
+    expect(byName(pipelineServices(input)).get("scheduler-shell")?.credentialsArchive).toBe(false);
   });
 
   it("gives the shell scheduler its SSH key in KCI_SSH_KEY (kube/aks/scheduler-shell.yaml)", () => {

@@ -114,8 +114,14 @@ const upstreamKeys: Record<string, string[]> = {
   trigger: [configMap, token, toml],
   tarball: [configMap, token, toml],
   patchset: [configMap, token, toml],
-  "scheduler-shell": [configMap, token, toml, "pipeline-secrets/id_rsa"],
-  "scheduler-k8s": [configMap, token, toml, "pipeline-secrets/kubeconfig"],
+  "scheduler-shell": [
+    configMap,
+    token,
+    toml,
+    "pipeline-secrets/id_rsa",
+    "k8scredentials/k8s-credentials.tgz",
+  ],
+  "scheduler-k8s": [configMap, token, toml, "k8scredentials/k8s-credentials.tgz"],
   "scheduler-lava": [configMap, token, toml],
   timeout: [configMap, token, toml],
   closing: [configMap, token, toml],
@@ -193,6 +199,36 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
     expect((stackFileConfig(stack)["kernelci:api"] as { redis: { image: string } }).redis.image).toBe(
       "redis:6.2",
     );
+  });
+
+  it("unpacks the credentials archive in an init container into ~/.kube, ~/.config/gcloud, ~/.azure (kube/aks/scheduler-k8s.yaml)", () => {
+    for (const name of ["scheduler-k8s", "scheduler-shell"]) {
+      const spec = pod(pipeline.get(name) as Registered) as Pod & {
+        initContainers: (Container & { command: string[] })[];
+      };
+      const init = spec.initContainers.find((c) => c.name === "credentials");
+      expect(init?.command).toEqual(["tar", "xzf", "/tmp/k8s/k8s-credentials.tgz", "-C", "/tmp/secrets"]);
+      expect(init?.volumeMounts?.map((m) => m.mountPath).sort()).toEqual(["/tmp/k8s", "/tmp/secrets"]);
+      const mounts = spec.containers[0].volumeMounts as {
+        name: string;
+        mountPath: string;
+        subPath?: string;
+      }[];
+      expect(mounts.filter((m) => m.name === "tmpsecrets")).toEqual([
+        { name: "tmpsecrets", mountPath: "/home/kernelci/secrets" },
+        { name: "tmpsecrets", mountPath: "/home/kernelci/.kube", subPath: "k8s-credentials/.kube" },
+        {
+          name: "tmpsecrets",
+          mountPath: "/home/kernelci/.config/gcloud",
+          subPath: "k8s-credentials/.config/gcloud",
+        },
+        { name: "tmpsecrets", mountPath: "/home/kernelci/.azure", subPath: "k8s-credentials/.azure" },
+      ]);
+    }
+    const archive = resources.filter(
+      (r) => r.type === "kubernetes:core/v1:Secret" && k8sName(r) === "k8scredentials",
+    );
+    expect(archive).toHaveLength(1);
   });
 
   it("sets the LAVA scheduler's KCI_INSTANCE and callback (kube/aks/scheduler-lava.yaml)", () => {
