@@ -1,6 +1,6 @@
-import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
-import { resources } from "../components/workload";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { labels, resources } from "../components/workload";
 import { credentialsArchive, paths } from "./services";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -46,4 +46,24 @@ export function credentialsArchivePod(
       })),
     ],
   };
+}
+
+/** Upstream's `k8scredentials` Secret: the archive (base64) under its key; empty until configured. */
+export function credentialsArchiveSecret(
+  name: string,
+  namespace: pulumi.Input<string>,
+  archive: pulumi.Output<string | undefined> | undefined,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    name,
+    {
+      metadata: { name: credentialsArchive.secret, namespace, labels: labels(credentialsArchive.secret) },
+      // platformRules requires the archive whenever a service uses it.
+      data: {
+        [credentialsArchive.key]: pulumi.secret(archive ?? pulumi.output(undefined)).apply((v) => v ?? ""),
+      },
+    },
+    opts,
+  );
 }

@@ -10,7 +10,7 @@ import {
   waitFor,
 } from "../components/workload";
 import { checksumAnnotations, configChecksum, secretChecksum } from "./configChecksum";
-import { credentialsArchivePod } from "./credentials";
+import { credentialsArchivePod, credentialsArchiveSecret } from "./credentials";
 import { apiTokenKey, credentialsArchive, objectNames, type PipelineServiceSpec, paths } from "./services";
 
 /**
@@ -88,22 +88,7 @@ export class Pipeline extends pulumi.ComponentResource {
     );
     const configSum = pulumi.output(args.configFiles).apply(configChecksum);
     const archiveSecret = args.services.some((spec) => spec.credentialsArchive)
-      ? new k8s.core.v1.Secret(
-          `${name}-credentials`,
-          {
-            metadata: {
-              name: credentialsArchive.secret,
-              namespace: ns,
-              labels: labels(credentialsArchive.secret),
-            },
-            data: {
-              [credentialsArchive.key]: pulumi
-                .secret(args.credentialsArchive ?? pulumi.output(""))
-                .apply((v) => v ?? ""),
-            },
-          },
-          { parent: this },
-        )
+      ? credentialsArchiveSecret(`${name}-credentials`, ns, args.credentialsArchive, { parent: this })
       : undefined;
     const created: pulumi.Resource[] = [
       configMap,
@@ -180,12 +165,19 @@ export class Pipeline extends pulumi.ComponentResource {
       const envKeys = (spec.env ?? []).flatMap((e) => ("secretKey" in e ? [e.secretKey] : []));
       const optionalKeys = (spec.optionalFiles ?? []).map((file) => file.key);
       const secretSum = secretChecksum(
-        pulumi.all([args.secretData, args.apiToken]).apply(([data, token]) => ({
-          ...Object.fromEntries(
-            [...spec.secrets, ...envKeys, ...optionalKeys].map((key) => [key, data[key] ?? ""]),
-          ),
-          [`${objectNames.apiToken}/${apiTokenKey}`]: token,
-        })),
+        pulumi
+          .all([
+            args.secretData,
+            args.apiToken,
+            spec.credentialsArchive ? args.credentialsArchive : undefined,
+          ])
+          .apply(([data, token, archive]) => ({
+            ...Object.fromEntries(
+              [...spec.secrets, ...envKeys, ...optionalKeys].map((key) => [key, data[key] ?? ""]),
+            ),
+            [`${objectNames.apiToken}/${apiTokenKey}`]: token,
+            ...(archive ? { [`${credentialsArchive.secret}/${credentialsArchive.key}`]: archive } : {}),
+          })),
       );
       const isTrigger = spec.name === "trigger";
       const workload = deployment(

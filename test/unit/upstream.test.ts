@@ -5,7 +5,7 @@
 
 import { triggerWatches } from "../../pipeline/pipeCleanerTree";
 import { mergedPipelineYaml } from "../../pipeline/pipelineYaml";
-import { type Registered, runProgram, stackFileConfig } from "../support/mockProgram";
+import { plantedSecrets, type Registered, runProgram, stackFileConfig } from "../support/mockProgram";
 
 type Container = {
   name: string;
@@ -335,5 +335,33 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
         built: true,
       });
     }
+  });
+});
+
+describe("the credentials archive (kernelci-deploy kubernetes/api-pipeline-deploy.sh update_k8s_credentials)", () => {
+  it("restarts exactly the schedulers that unpack it when it changes", async () => {
+    const planted = plantedSecrets(["lava-collabora", "lava-baylibre", "lava-broonie", "lava-cip"]);
+    const withArchive = (text: string) => ({
+      "kernelci:staging": undefined,
+      "kernelci:secrets": {
+        ...(planted["kernelci:secrets"] as object),
+        buildCredentials: Buffer.from(text).toString("base64"),
+      },
+    });
+    const annotations = async (text: string) =>
+      new Map(
+        [
+          ...deployments((await runProgram("production", withArchive(text))).resources, "kernelci-pipeline"),
+        ].map(([name, r]) => [
+          name,
+          JSON.stringify((r.inputs as { spec: { template: object } }).spec.template),
+        ]),
+      );
+    const before = await annotations("archive one");
+    const after = await annotations("archive two");
+    const changed = [...after]
+      .filter(([name, template]) => before.get(name) !== template)
+      .map(([name]) => name);
+    expect(changed.sort()).toEqual(["scheduler-k8s", "scheduler-shell"]);
   });
 });
