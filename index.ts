@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { KernelciEnvironment } from "./components/environment";
+import { GithubSide } from "./components/github";
 import { Images, thirdPartyImages } from "./components/images";
 import { afterRollout, beforeRollout, rolloutKey } from "./components/procedure";
 import { StagingBranches } from "./components/stagingBranches";
@@ -67,6 +68,18 @@ const kernelci = new KernelciEnvironment(config.environment, {
 });
 const verdict = afterRollout("procedure", config, rollout, [kernelci], procedure);
 
+// The GitHub side (webhooks, labels, teams, the production environment, Actions secrets),
+// where enabled: the github plugin is not available on machines without GitHub access.
+const githubSide = config.github?.enabled
+  ? new GithubSide("github", {
+      config: config.github,
+      staging: config.staging,
+      token: config.secrets.apply((s) => s.githubAdminToken ?? ""),
+      webhookSecret: config.secrets.apply((s) => s.webhookSecret ?? ""),
+      actionsSecrets: config.actionsSecrets,
+    })
+  : undefined;
+
 export const environment = config.environment;
 export const namespaceNames = Object.values(kernelci.namespaces);
 export const apiUrl = kernelci.apiUrl;
@@ -74,6 +87,7 @@ export const callbackUrl = kernelci.callbackUrl;
 export const images = kernelci.images;
 export const services = kernelci.services;
 export const stagingHeads = stagingBranches?.heads;
+export const githubTeams = githubSide?.teams;
 export const drain = procedure.drain && {
   drainedAt: procedure.drain.drainedAt,
   forced: procedure.drain.forced,

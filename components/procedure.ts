@@ -36,7 +36,15 @@ const fromProject = (p: string) =>
  * image digests). The drain and the kernel test revision run again only when it changes.
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
-  const { procedure: _procedure, secrets: _secrets, labTokens: _labTokens, ...deployed } = config;
+  // The GitHub side (webhooks, teams, Actions secrets) changes nothing the pipeline runs.
+  const {
+    procedure: _procedure,
+    secrets: _secrets,
+    labTokens: _labTokens,
+    actionsSecrets: _actionsSecrets,
+    github: _github,
+    ...deployed
+  } = config;
   return pulumi
     .all(extra)
     .apply((values) =>

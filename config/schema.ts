@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { triggerWatches } from "../pipeline/pipeCleanerTree";
+import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
@@ -17,6 +18,7 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
+    github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
@@ -36,6 +38,35 @@ export const stackConfigSchema = z
         path: ["procedure", "kernel", "apiTree"],
         message: `the trigger (kernelci:pipeline.trees "${c.pipeline.trees}") does not watch tree "${kernel.apiTree}": no checkout would follow the kernel test revisions pushed`,
       });
+    }
+    const trustedTeam = c.github?.enabled ? c.github.teams.trusted?.slug : undefined;
+    if (trustedTeam !== undefined && c.staging !== undefined && c.staging.trustedTeam !== trustedTeam) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["staging", "trustedTeam"],
+        message: `must be "${trustedTeam}", the team github.teams.trusted manages`,
+      });
+    }
+    if (c.github?.enabled) {
+      const needed = ["githubAdminToken", ...(c.github.webhook ? (["webhookSecret"] as const) : [])] as const;
+      for (const key of needed) {
+        if (c.secrets[key] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["secrets", key],
+            message: "required: github.enabled manages webhooks, teams and Actions secrets",
+          });
+        }
+      }
+      for (const name of c.github.workflows?.secrets ?? []) {
+        if (c.actionsSecrets[name] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["actionsSecrets", name],
+            message: `github.workflows.secrets names ${name}: set its value with --secret`,
+          });
+        }
+      }
     }
     if (c.staging === undefined && c.images.sourceDir === undefined) {
       ctx.addIssue({

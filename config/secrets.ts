@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { actionsSecretsSchema } from "./github";
 
 const secret = z.string().min(1, "must not be empty");
 
@@ -28,6 +29,8 @@ export const secretsSchema = z.object({
       /** Private SSH key of scheduler-shell (KCI_SSH_KEY, pipeline-secrets id_rsa). */
       sshKey: secret.optional(),
       githubToken: secret.optional(),
+      /** Organisation admin token for the GitHub side as code (webhooks, teams, environments). */
+      githubAdminToken: secret.optional(),
       webhookSecret: secret.optional(),
       jenkinsAdminPassword: secret.optional(),
       /** Kubeconfig with the contexts of the build clusters named in pipeline.schedulers.kubernetes. */
@@ -40,7 +43,9 @@ export const secretsSchema = z.object({
     })
     .strict(),
   labTokens: z.record(z.string(), z.object({ token: secret, callbackToken: secret }).strict()).default({}),
+  actionsSecrets: actionsSecretsSchema,
 });
 
 export type Secrets = z.infer<typeof secretsSchema>["secrets"];
 export type LabTokens = z.infer<typeof secretsSchema>["labTokens"];
+export type ActionsSecrets = z.infer<typeof secretsSchema>["actionsSecrets"];

@@ -32,6 +32,8 @@ export const stagingSchema = z
     repos: z.array(stagingRepoSchema).min(1),
     branch: z.string().default("staging.kernelci.org"),
     trusted: z.array(z.string().min(1)).min(1, "the trusted list is empty: no PR could ever be merged"),
+    /** A GitHub team whose members are trusted (github.teams.trusted); the list stands in until it exists. */
+    trustedTeam: z.string().min(1).optional(),
     skipLabel: z.string().default("staging-skip"),
     skipList: z.array(z.string()).default([]),
     skipDrafts: z.boolean().default(false),

@@ -20,6 +20,7 @@ export const stagingBranchProvider = defineProvider<
     base: "text",
     eligible: "list",
     skipped: "list",
+    trustedFrom: "text?",
     patches: "text?",
     patchesDigest: "text",
     tagPrefix: "text",
@@ -62,7 +63,7 @@ export interface StagingBranchArgs {
 export class StagingBranch extends dynamicResource(stagingBranchProvider) {
   constructor(name: string, args: StagingBranchArgs, opts?: pulumi.CustomResourceOptions) {
     const plan = pulumi.output(args.plan);
-    const { repo, remote, main, branch, base, eligible, skipped, patches, patchesDigest } = plan;
+    const { repo, remote, main, branch, base, eligible, skipped, trustedFrom, patches, patchesDigest } = plan;
     const { tagPrefix, tagLimit } = plan;
     const { workDir, token } = args;
     super(
@@ -75,6 +76,7 @@ export class StagingBranch extends dynamicResource(stagingBranchProvider) {
         base,
         eligible,
         skipped,
+        trustedFrom,
         patches,
         patchesDigest,
         tagPrefix,

@@ -127,4 +127,24 @@ export class GithubForge implements Forge {
       updatedAt: p.updated_at,
     }));
   }
+
+  async teamMembers(team: string): Promise<string[] | null> {
+    const org = this.options.owner;
+    try {
+      const members = await this.octokit.paginate(this.octokit.rest.teams.listMembersInOrg, {
+        org,
+        team_slug: team,
+        per_page: 100,
+      });
+      return members.map((m) => m.login);
+    } catch (err) {
+      if (isHttpFailure(err) && err.status === 404) return null;
+      if (err instanceof RateLimitError) throw err;
+      const status = isHttpFailure(err) ? ` (HTTP ${err.status})` : "";
+      throw new Error(
+        `Listing the members of team ${org}/${team} at ${this.location}${status} failed: ` +
+          `${err instanceof Error ? err.message : String(err)}. Nothing was changed; the token needs read:org.`,
+      );
+    }
+  }
 }

@@ -22,6 +22,8 @@ export const localPullSchema = z
 
 export type LocalPull = z.input<typeof localPullSchema>;
 
+const localTeamsSchema = z.record(z.string(), z.array(z.string().min(1)));
+
 /** Reads and validates a pulls file; the error names the file and each bad key. */
 export function readPullsFile(file: string): z.infer<typeof localPullSchema>[] {
   let raw: unknown;
@@ -89,6 +91,18 @@ export class LocalForge implements Forge {
       );
     }
     return pullsFromFile(this.pullsFile(repo), this.remote(repo));
+  }
+
+  /** Teams of a local forge: `teams.json` beside the repositories, slug -> logins. */
+  async teamMembers(team: string): Promise<string[] | null> {
+    const file = path.join(this.location, "teams.json");
+    if (!fs.existsSync(file)) return null;
+    const result = localTeamsSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `  - [${i.path.join(".")}] ${i.message}`).join("\n");
+      throw new Error(`Invalid teams file ${file}:\n${problems}`);
+    }
+    return result.data[team] ?? null;
   }
 }
 

@@ -32,4 +32,9 @@ export interface Forge {
   openPulls(repo: string): Promise<PullRequest[]>;
   /** A token for git over HTTPS, when the forge needs one to push. */
   readonly gitToken?: string;
+  /**
+   * The logins of a team of the owning organisation (all pages), or null when the forge has
+   * no such team. Forges without teams leave it out: roles then come from configured lists.
+   */
+  teamMembers?(team: string): Promise<string[] | null>;
 }

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import type { StagingConfig } from "../../config/staging";
+import { resolveRole } from "../forge/roles";
 import type { Forge } from "../forge/types";
 import { patchesDigest } from "../git/patches";
 import { lsRemote } from "../git/repo";
@@ -21,6 +22,8 @@ export interface StagingBranchSettings extends EligibilityPolicy {
   patches?: string;
   tagPrefix: string;
   tagLimit: number;
+  /** A team of the forge whose members are trusted; `trusted` stands in while it does not exist. */
+  trustedTeam?: string;
 }
 
 /**
@@ -37,6 +40,8 @@ export interface StagingBranchPlan {
   /** In merge order. */
   eligible: EligiblePull[];
   skipped: SkippedPull[];
+  /** Where the trusted logins came from (a team, or the configured list), for preview readers. */
+  trustedFrom?: string;
   patches?: string;
   patchesDigest: string;
   tagPrefix: string;
@@ -61,6 +66,7 @@ export function stagingSettings(
     patches: repo.patches ? path.resolve(projectRoot, repo.patches) : undefined,
     tagPrefix: config.tagPrefix,
     tagLimit: config.tagLimit,
+    ...(config.trustedTeam ? { trustedTeam: config.trustedTeam } : {}),
   };
 }
 
@@ -72,9 +78,10 @@ export async function planStagingBranch(
 ): Promise<{ plan: StagingBranchPlan; classification: Classification }> {
   const remote = forge.remote(settings.repo);
   const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
-  const [pulls, refs] = await Promise.all([
+  const [pulls, refs, trust] = await Promise.all([
     forge.openPulls(settings.repo),
     lsRemote(remote, [`refs/heads/${settings.main}`], auth),
+    resolveRole(forge, { team: settings.trustedTeam, list: settings.trusted }),
   ]);
   const base = refs.get(`refs/heads/${settings.main}`);
   if (!base) {
@@ -83,7 +90,7 @@ export async function planStagingBranch(
         "Check the repository's `main` setting in the staging configuration.",
     );
   }
-  const classification = classifyPulls(pulls, settings, now);
+  const classification = classifyPulls(pulls, { ...settings, trusted: trust.logins }, now);
   return {
     classification,
     plan: {
@@ -94,6 +101,7 @@ export async function planStagingBranch(
       base,
       eligible: classification.eligible,
       skipped: classification.skipped,
+      trustedFrom: trust.source,
       ...(settings.patches ? { patches: settings.patches } : {}),
       patchesDigest: patchesDigest(settings.patches),
       tagPrefix: settings.tagPrefix,

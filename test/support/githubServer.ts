@@ -1,6 +1,7 @@
 /**
  * A GitHub REST double on 127.0.0.1 for the endpoints the GitHub forge uses: open PRs of a
- * repository, 100 per page at most, with Link-header pagination; and rate-limit replies.
+ * repository and members of a team, 100 per page at most, with Link-header pagination; and
+ * rate-limit replies.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -49,13 +50,36 @@ export interface GithubServer {
   /** Every request: method, path with query, Authorization header. */
   requests: { method: string; url: string; authorization?: string }[];
   setPulls(owner: string, repo: string, pulls: GithubPull[]): void;
+  /** The members of an organisation's team (`/orgs/<org>/teams/<slug>/members`). */
+  setTeam(org: string, slug: string, members: string[]): void;
   /** The next `count` requests get a rate-limit reply resetting in `resetInSeconds`. */
   rateLimit(count: number, resetInSeconds: number): void;
   close(): Promise<void>;
 }
 
+/** One page of `items` as the request asks for it (100 per page at most), with GitHub's Link header. */
+function onePage(items: unknown[], url: URL, host: string): { body: unknown[]; link?: string } {
+  const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+  const current = Number(url.searchParams.get("page") ?? 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = (p: number, rel: string) => {
+    const next = new URL(url.toString());
+    next.searchParams.set("page", String(p));
+    return `<http://${host}${next.pathname}${next.search}>; rel="${rel}"`;
+  };
+  const links = [
+    ...(current < last ? [link(current + 1, "next"), link(last, "last")] : []),
+    ...(current > 1 ? [link(1, "first"), link(current - 1, "prev")] : []),
+  ];
+  return {
+    body: items.slice((current - 1) * perPage, current * perPage),
+    ...(links.length ? { link: links.join(", ") } : {}),
+  };
+}
+
 export async function startGithubServer(): Promise<GithubServer> {
   const pulls = new Map<string, GithubPull[]>();
+  const teams = new Map<string, string[]>();
   const requests: GithubServer["requests"] = [];
   let limited = 0;
   let resetIn = 0;
@@ -80,34 +104,21 @@ export async function startGithubServer(): Promise<GithubServer> {
       );
       return;
     }
-    const m = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
-    if (req.method !== "GET" || !m) {
-      json(404, { message: "Not Found" });
-      return;
-    }
-    const all = pulls.get(`${m[1]}/${m[2]}`);
-    if (!all) {
-      json(404, { message: "Not Found" });
-      return;
-    }
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
-    const page = Number(url.searchParams.get("page") ?? 1);
-    const open = url.searchParams.get("state") === "open" ? all.filter((p) => p.state === "open") : all;
-    const last = Math.max(1, Math.ceil(open.length / perPage));
-    const link = (p: number, rel: string) => {
-      const next = new URL(url.toString());
-      next.searchParams.set("page", String(p));
-      return `<http://${req.headers.host}${next.pathname}${next.search}>; rel="${rel}"`;
+    const page = (items: unknown[]) => {
+      const { body, link } = onePage(items, url, req.headers.host ?? "127.0.0.1");
+      json(200, body, link ? { link } : {});
     };
-    const links = [
-      ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []),
-      ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : []),
-    ];
-    json(
-      200,
-      open.slice((page - 1) * perPage, page * perPage),
-      links.length ? { link: links.join(", ") } : {},
-    );
+    const pullsRoute = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
+    const teamRoute = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/members$/.exec(url.pathname);
+    const all = pullsRoute ? pulls.get(`${pullsRoute[1]}/${pullsRoute[2]}`) : undefined;
+    const members = teamRoute ? teams.get(`${teamRoute[1]}/${teamRoute[2]}`) : undefined;
+    if (req.method !== "GET" || (!all && !members)) {
+      json(404, { message: "Not Found" });
+    } else if (all) {
+      page(url.searchParams.get("state") === "open" ? all.filter((p) => p.state === "open") : all);
+    } else {
+      page((members ?? []).map((login, i) => ({ login, id: i + 1, type: "User" })));
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -115,6 +126,7 @@ export async function startGithubServer(): Promise<GithubServer> {
     url: `http://127.0.0.1:${port}`,
     requests,
     setPulls: (owner, repo, list) => pulls.set(`${owner}/${repo}`, list),
+    setTeam: (org, slug, list) => teams.set(`${org}/${slug}`, list),
     rateLimit: (count, seconds) => {
       limited = count;
       resetIn = seconds;

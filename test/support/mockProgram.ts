@@ -41,9 +41,11 @@ const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).dig
 
 /**
  * Recognisable values for every secret, so tests can look for them where they must not be.
- * Keys and labs follow the stack's own configuration.
+ * Keys, labs and Actions secrets follow the stack's own (plain) configuration.
  */
-export function plantedSecrets(labs: string[]): Record<string, unknown> {
+export function plantedSecrets(plain: Record<string, unknown>): Record<string, unknown> {
+  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
+  const github = plain["kernelci:github"] as { workflows?: { secrets?: string[] } } | undefined;
   const s = (key: string) => `PLANTED-${key}-5ecret`;
   return {
     "kernelci:secrets": {
@@ -61,6 +63,7 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
       pipelineJwtSecret: s("pipelineJwtSecret"),
       sshKey: s("sshKey"),
       githubToken: s("githubToken"),
+      githubAdminToken: s("githubAdminToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
       buildKubeconfig: s("buildKubeconfig"),
@@ -68,6 +71,9 @@ export function plantedSecrets(labs: string[]): Record<string, unknown> {
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
+    ),
+    "kernelci:actionsSecrets": Object.fromEntries(
+      (github?.workflows?.secrets ?? []).map((name) => [name, s(name)]),
     ),
   };
 }
@@ -99,8 +105,7 @@ export async function runProgram(
   options: { preview?: boolean; build?: string } = {},
 ): Promise<ProgramRun> {
   const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
-  const secrets = plantedSecrets(labs);
+  const secrets = plantedSecrets(plain);
   // Stacks that build render their Dockerfiles from synthetic kernelci-core templates.
   const images = plain["kernelci:images"] as { build: boolean; toolchains?: [] } | undefined;
   if (images?.build) {
@@ -131,6 +136,8 @@ export async function runProgram(
         if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
           return { ...args.inputs, sha256Digest: sha256(String(args.inputs.name)) };
         }
+        // As the github provider would: a team found by its slug, with a numeric id.
+        if (args.token === "github:index/getTeam:getTeam") return { ...args.inputs, id: "4242" };
         return args.inputs;
       },
     },

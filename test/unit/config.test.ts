@@ -3,15 +3,14 @@ import { plantedSecrets, type StackName, stackFileConfig } from "../support/mock
 
 function raw(stack: StackName, overrides: Record<string, unknown> = {}): Record<string, string> {
   const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
-  const merged: Record<string, unknown> = { ...plain, ...plantedSecrets(labs), ...overrides };
+  const merged: Record<string, unknown> = { ...plain, ...plantedSecrets(plain), ...overrides };
   return Object.fromEntries(
     Object.entries(merged)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
   );
 }
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens"]);
+const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
 const isSecret = (key: string) => secretKeys.has(key);
 
 function problems(fn: () => unknown): string[] {

@@ -1,14 +1,14 @@
 import { ConfigError, parseStackConfig } from "../../config/load";
 import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
 
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens"]);
+const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
 
 /** The problems reported for a committed stack file with `edit` applied to its raw config. */
 function problems(stack: StackName, edit: (config: Record<string, unknown>) => void): string[] {
   const plain = stackFileConfig(stack);
   const config: Record<string, unknown> = structuredClone({
     ...plain,
-    ...plantedSecrets(Object.keys((plain["kernelci:labs"] as object) ?? {})),
+    ...plantedSecrets(plain),
   });
   edit(config);
   const raw = Object.fromEntries(

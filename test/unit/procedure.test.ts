@@ -37,12 +37,15 @@ beforeEach(() => {
 /** A stack's configuration as the program loads it, with `procedure` keys overridden. */
 function stackConfig(stack: StackName, procedure: Record<string, unknown> = {}): LoadedConfig {
   const plain = stackFileConfig(stack);
-  const labs = Object.keys((plain["kernelci:labs"] as Record<string, unknown>) ?? {});
   const raw: Record<string, string> = {};
-  const merged = { ...plain, ...plantedSecrets(labs) };
+  const merged = { ...plain, ...plantedSecrets(plain) };
   merged["kernelci:procedure"] = { ...(plain["kernelci:procedure"] as object), ...procedure };
   for (const [k, v] of Object.entries(merged)) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
-  const parsed = parseStackConfig(raw, (key) => /secrets|labTokens/.test(key), `Pulumi.${stack}.yaml`);
+  const parsed = parseStackConfig(
+    raw,
+    (key) => /secrets|labTokens|actionsSecrets/.test(key),
+    `Pulumi.${stack}.yaml`,
+  );
   const loaded: Record<string, unknown> = { ...parsed };
   for (const section of secretSections) loaded[section] = pulumi.secret(parsed[section]);
   return loaded as LoadedConfig;

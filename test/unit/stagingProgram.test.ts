@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { StagingBranches } from "../../components/stagingBranches";
+import { planStagingBranches, StagingBranches } from "../../components/stagingBranches";
 import { stagingSchema } from "../../config/staging";
+import { createForge } from "../../lib/forge";
 import { createLocalForge } from "../../local/forge";
 import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
 import { stackFileConfig } from "../support/mockProgram";
@@ -23,6 +24,17 @@ describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  const stagingConfig = () =>
+    stagingSchema.parse({
+      ...(stackFileConfig("staging")["kernelci:staging"] as object),
+      forge: { kind: "github", owner: "kernelci", apiUrl: server.url, gitUrl: `file://${dir}` },
+      // The fixtures hold the three repositories deployed, of staging.ini's twelve.
+      repos: [{ name: "kernelci-core" }, { name: "kernelci-api" }, { name: "kernelci-pipeline" }],
+      workDir: path.join(dir, "work"),
+      // The fixtures' PRs date from January 2026: staleness is tested elsewhere.
+      staleDays: undefined,
+    });
+
   it("lists the PRs with the token, passes eligible and skipped sets, and exports no token", async () => {
     const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
     await pulumi.runtime.setMocks(
@@ -37,15 +49,7 @@ describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
       "staging",
       false,
     );
-    const config = stagingSchema.parse({
-      ...(stackFileConfig("staging")["kernelci:staging"] as object),
-      forge: { kind: "github", owner: "kernelci", apiUrl: server.url, gitUrl: `file://${dir}` },
-      // The fixtures hold the three repositories deployed, of staging.ini's twelve.
-      repos: [{ name: "kernelci-core" }, { name: "kernelci-api" }, { name: "kernelci-pipeline" }],
-      workDir: path.join(dir, "work"),
-      // The fixtures' PRs date from January 2026: staleness is tested elsewhere.
-      staleDays: undefined,
-    });
+    const config = stagingConfig();
     const token = "PLANTED-githubToken-5ecret";
     const branches = new StagingBranches("staging", { config, githubToken: pulumi.secret(token) });
     const heads = await new Promise<Record<string, string>>((resolve) => branches.heads.apply(resolve));
@@ -76,5 +80,17 @@ describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
       "kernelci-pipeline": "head-of-kernelci-pipeline",
     });
     expect(await pulumi.isSecret(branches.heads)).toBe(false);
+  });
+
+  // Runs last: the team it creates stays on the double.
+  it("trusts the members of the staging stack's trusted team once it exists, and says so", async () => {
+    server.setTeam("kernelci", "staging-trusted", ["stranger"]);
+    const config = stagingConfig();
+    const plans = await planStagingBranches(config, createForge(config.forge, dir, "t0ken"), new Date());
+    const api = plans.find((p) => p.repo === "kernelci-api");
+    expect(api?.trustedFrom).toBe("team staging-trusted");
+    // stranger's PR enters; nuclearcat, trusted only by the list, stays out.
+    expect(api?.eligible.map((e) => e.number)).toEqual([2002]);
+    expect(api?.skipped).toContainEqual(expect.objectContaining({ number: 2001, reason: "untrusted" }));
   });
 });

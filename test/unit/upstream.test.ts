@@ -340,7 +340,7 @@ describe.each(["staging", "production"] as const)("the %s stack runs what upstre
 
 describe("the credentials archive (kernelci-deploy kubernetes/api-pipeline-deploy.sh update_k8s_credentials)", () => {
   it("restarts exactly the schedulers that unpack it when it changes", async () => {
-    const planted = plantedSecrets(["lava-collabora", "lava-baylibre", "lava-broonie", "lava-cip"]);
+    const planted = plantedSecrets(stackFileConfig("production"));
     const withArchive = (text: string) => ({
       "kernelci:staging": undefined,
       "kernelci:secrets": {
