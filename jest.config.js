@@ -19,6 +19,10 @@ module.exports = {
     "^.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true } }],
   },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join("|")})/)`],
+  // Its exports offer `import` only (under `node`), a condition jest's resolver does not ask for.
+  moduleNameMapper: {
+    "^@octokit/webhooks-methods$": "<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js",
+  },
   // The engine layer runs the real `pulumi`: minutes, not seconds.
   testTimeout: 60_000,
 };

@@ -1,3 +1,5 @@
+import { KciError } from "../lib/errors";
+
 /** Where a command writes and what it reads from its environment (tests pass their own). */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -7,9 +9,9 @@ export interface CliIo {
 }
 
 /** Bad usage or configuration: exit code 2, with a message saying what to fix. */
-export class UsageError extends Error {
+export class UsageError extends KciError {
   constructor(message: string) {
-    super(message);
+    super("usage", message);
     this.name = "UsageError";
   }
 }

@@ -2,9 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
 import { lsRemote } from "../lib/git/repo";
+import { resolveLocation } from "../lib/project";
 import { type AssembleResult, assembleStagingBranch, PatchError, PushError } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
 import { planStagingBranch } from "../lib/staging/plan";
@@ -156,9 +158,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     throw new UsageError(`--tag-limit must be a positive integer, not "${opts["tag-limit"]}"`);
   }
   const trusted = readTrusted(path.resolve(io.cwd, opts.trusted));
-  const remote = /^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^:]+:/i.test(opts.remote)
-    ? opts.remote
-    : path.resolve(io.cwd, opts.remote);
+  const remote = resolveLocation(opts.remote, io.cwd);
   const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
   if (patches && !fs.existsSync(patches))
     throw new UsageError(`the patches directory ${patches} does not exist`);
@@ -169,12 +169,11 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(opts.github);
     if (!m) throw new UsageError(`--github wants <owner>/<repo>, not "${opts.github}"`);
     repo = m[2];
-    const { GithubForge } = require("../lib/forge/github") as typeof import("../lib/forge/github");
-    const github = new GithubForge({
-      owner: m[1],
-      token: io.env.GITHUB_TOKEN,
-      apiUrl: io.env.GITHUB_API_URL,
-    });
+    const github = createForge(
+      { kind: "github", owner: m[1], apiUrl: io.env.GITHUB_API_URL },
+      io.cwd,
+      io.env.GITHUB_TOKEN,
+    );
     // The PRs come from GitHub, the commits from --remote (which may be a mirror).
     forge = {
       location: github.location,
@@ -211,14 +210,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     tagPrefix: opts["tag-prefix"],
     tagLimit,
   };
-  let planned: Awaited<ReturnType<typeof planStagingBranch>>;
-  try {
-    planned = await planStagingBranch(settings, forge, now);
-  } catch (err) {
-    if (/pulls file/.test((err as Error).message)) throw new UsageError((err as Error).message);
-    throw err;
-  }
-  const { plan, classification } = planned;
+  const { plan, classification } = await planStagingBranch(settings, forge, now);
   const workDir = path.resolve(
     io.cwd,
     opts["work-dir"] ??

@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   container,
@@ -7,10 +8,17 @@ import {
   publicService,
   resources,
   secret,
+  type Workload,
   waitFor,
 } from "./workload";
 
+const app = "api";
 const port = 8000;
+
+/** Where the pods of the cluster reach the API of `namespace`. */
+export function apiServiceUrl(namespace: string): string {
+  return `http://${app}.${namespace}.svc.cluster.local:${port}`;
+}
 
 export interface ApiSecrets {
   secretKey: string;
@@ -35,37 +43,56 @@ export interface ApiArgs {
   rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** The API container's environment: settings, and the secrets by reference to `secretName`. */
+export function apiEnv(args: ApiArgs, secretName: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] {
+  const smtpEnv = args.smtp
+    ? [
+        { name: "SMTP_HOST", value: args.smtp.host },
+        { name: "SMTP_PORT", value: String(args.smtp.port) },
+        { name: "EMAIL_SENDER", value: args.smtp.sender },
+        fromSecret("EMAIL_PASSWORD", secretName, "email-password"),
+      ]
+    : [];
+  return [
+    fromSecret("SECRET_KEY", secretName, "secret-key"),
+    fromSecret("MONGO_SERVICE", secretName, "mongo-service"),
+    { name: "REDIS_HOST", value: args.redisHost },
+    { name: "ALGORITHM", value: "HS256" },
+    { name: "ACCESS_TOKEN_EXPIRE_SECONDS", value: String(args.accessTokenExpireSeconds) },
+    { name: "KCI_INITIAL_ADMIN_USERNAME", value: args.adminUsername },
+    { name: "KCI_INITIAL_ADMIN_EMAIL", value: args.adminEmail },
+    fromSecret("KCI_INITIAL_PASSWORD", secretName, "admin-password"),
+    ...smtpEnv,
+  ];
+}
+
+/** The API's Secret: its signing key, admin password, Mongo URI and SMTP password. */
+export function apiSecret(
+  name: string,
+  args: ApiArgs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
+  const data = args.secrets.apply((s) => ({
+    "secret-key": s.secretKey,
+    "admin-password": s.adminPassword,
+    "mongo-service": s.mongoUri,
+    ...(s.smtpPassword ? { "email-password": s.smtpPassword } : {}),
+  }));
+  return secret(`${name}-secret`, { namespace: args.namespace, app: `${app}-secret`, data }, opts);
+}
+
 /** kernelci-api (FastAPI) with its Secret, Service and Ingress. */
 export class Api extends pulumi.ComponentResource {
   /** The public URL. */
   readonly url: string;
-  /** The URL other pods of the cluster use. */
-  readonly internalUrl: pulumi.Output<string>;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Api", name, {}, opts);
-    const app = "api";
-    const data = args.secrets.apply((s) => ({
-      "secret-key": s.secretKey,
-      "admin-password": s.adminPassword,
-      "mongo-service": s.mongoUri,
-      ...(s.smtpPassword ? { "email-password": s.smtpPassword } : {}),
-    }));
-    const apiSecret = secret(
-      `${name}-secret`,
-      { namespace: args.namespace, app: `${app}-secret`, data },
-      { parent: this },
-    );
-    const secretName = apiSecret.metadata.name;
-    const smtpEnv = args.smtp
-      ? [
-          { name: "SMTP_HOST", value: args.smtp.host },
-          { name: "SMTP_PORT", value: String(args.smtp.port) },
-          { name: "EMAIL_SENDER", value: args.smtp.sender },
-          fromSecret("EMAIL_PASSWORD", secretName, "email-password"),
-        ]
-      : [];
-    deployment(
+    const secretName = apiSecret(name, args, { parent: this }).metadata.name;
+    const command = ["uvicorn", "api.main:versioned_app", "--host", "0.0.0.0", "--port", String(port)];
+    const workload = deployment(
       name,
       {
         namespace: args.namespace,
@@ -79,27 +106,8 @@ export class Api extends pulumi.ComponentResource {
           container({
             name: app,
             image: args.image,
-            command: [
-              "uvicorn",
-              "api.main:versioned_app",
-              "--host",
-              "0.0.0.0",
-              "--port",
-              String(port),
-              "--workers",
-              "1",
-            ],
-            env: [
-              fromSecret("SECRET_KEY", secretName, "secret-key"),
-              fromSecret("MONGO_SERVICE", secretName, "mongo-service"),
-              { name: "REDIS_HOST", value: args.redisHost },
-              { name: "ALGORITHM", value: "HS256" },
-              { name: "ACCESS_TOKEN_EXPIRE_SECONDS", value: String(args.accessTokenExpireSeconds) },
-              { name: "KCI_INITIAL_ADMIN_USERNAME", value: args.adminUsername },
-              { name: "KCI_INITIAL_ADMIN_EMAIL", value: args.adminEmail },
-              fromSecret("KCI_INITIAL_PASSWORD", secretName, "admin-password"),
-              ...smtpEnv,
-            ],
+            command: [...command, "--workers", "1"],
+            env: apiEnv(args, secretName),
             ports: [port],
             resources: resources("1Gi", "500m", "2Gi", "1"),
             probe: probe.http(port, "/"),
@@ -108,21 +116,14 @@ export class Api extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
+    const { namespace, host, tlsIssuer, ingressClass } = args;
+    const annotations = { "nginx.ingress.kubernetes.io/proxy-body-size": "32m" };
     this.url = publicService(
       name,
-      {
-        namespace: args.namespace,
-        app,
-        host: args.host,
-        aliases: args.aliases,
-        port,
-        tlsIssuer: args.tlsIssuer,
-        ingressClass: args.ingressClass,
-        annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "32m" },
-      },
+      { namespace, app, host, aliases: args.aliases, port, tlsIssuer, ingressClass, annotations },
       { parent: this },
     ).url;
-    this.internalUrl = pulumi.interpolate`http://${app}.${args.namespace}.svc.cluster.local:${port}`;
-    this.registerOutputs({ url: this.url, internalUrl: this.internalUrl });
+    this.workloads = [workload];
+    this.registerOutputs({ url: this.url });
   }
 }

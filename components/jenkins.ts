@@ -3,7 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { checksumAnnotations, configChecksum, secretChecksum } from "../pipeline/configChecksum";
 import { cascPlaceholder, jenkinsLabCredentials } from "./labTokens";
-import { container, labels, probe, publicService, resources, secret, statefulSet } from "./workload";
+import {
+  container,
+  labels,
+  probe,
+  publicService,
+  resources,
+  secret,
+  statefulSet,
+  type Workload,
+} from "./workload";
 
 const port = 8080;
 const home = "/var/jenkins_home";
@@ -72,13 +81,62 @@ export interface JenkinsArgs {
   rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
+const app = "jenkins";
+type Container = k8s.types.input.core.v1.Container;
+
+/** Jenkins' plugin installer (init container) and Jenkins itself, ready when its login page answers. */
+export function jenkinsContainers(image: pulumi.Input<string>): {
+  initContainers: Container[];
+  containers: Container[];
+} {
+  const homeMount = { name: "home", mountPath: home };
+  return {
+    initContainers: [
+      {
+        name: "plugins",
+        image,
+        command: [
+          "jenkins-plugin-cli",
+          "--plugin-download-directory",
+          `${home}/plugins`,
+          "--plugins",
+          ...plugins,
+        ],
+        volumeMounts: [homeMount],
+        resources: resources("512Mi", "250m", "1Gi", "1"),
+      },
+    ],
+    containers: [
+      container({
+        name: app,
+        image,
+        env: [
+          { name: "CASC_JENKINS_CONFIG", value: `${cascDir}/jenkins.yaml` },
+          { name: "JAVA_OPTS", value: "-Djenkins.install.runSetupWizard=false" },
+        ],
+        ports: [port],
+        volumeMounts: [
+          homeMount,
+          { name: "casc", mountPath: cascDir, readOnly: true },
+          { name: "secrets", mountPath: secretsDir, readOnly: true },
+        ],
+        resources: resources("2Gi", "500m", "4Gi", "2"),
+        // The login page answers only once Jenkins has loaded its configuration and jobs:
+        // "Jenkins is back" is this probe passing, not a guessed delay.
+        probe: probe.http(port, "/login"),
+        startupSeconds: 180,
+      }),
+    ],
+  };
+}
+
 /** Jenkins: JENKINS_HOME on a volume, configured as code, ready only when it serves its login page. */
 export class Jenkins extends pulumi.ComponentResource {
-  readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:legacy:Jenkins", name, {}, opts);
-    const app = "jenkins";
     const cascFiles = { "jenkins.yaml": renderJenkinsCasc(args.casc) };
     const casc = new k8s.core.v1.ConfigMap(
       `${name}-casc`,
@@ -90,8 +148,7 @@ export class Jenkins extends pulumi.ComponentResource {
       { namespace: args.namespace, app: `${app}-secrets`, data: args.secretFiles },
       { parent: this },
     );
-    const homeMount = { name: "home", mountPath: home };
-    this.statefulSet = statefulSet(
+    const workload = statefulSet(
       name,
       {
         namespace: args.namespace,
@@ -100,42 +157,7 @@ export class Jenkins extends pulumi.ComponentResource {
           [checksumAnnotations.config]: configChecksum(cascFiles),
           [checksumAnnotations.secrets]: secretChecksum(args.secretFiles),
         },
-        initContainers: [
-          {
-            name: "plugins",
-            image: args.image,
-            command: [
-              "jenkins-plugin-cli",
-              "--plugin-download-directory",
-              `${home}/plugins`,
-              "--plugins",
-              ...plugins,
-            ],
-            volumeMounts: [homeMount],
-            resources: resources("512Mi", "250m", "1Gi", "1"),
-          },
-        ],
-        containers: [
-          container({
-            name: app,
-            image: args.image,
-            env: [
-              { name: "CASC_JENKINS_CONFIG", value: `${cascDir}/jenkins.yaml` },
-              { name: "JAVA_OPTS", value: "-Djenkins.install.runSetupWizard=false" },
-            ],
-            ports: [port],
-            volumeMounts: [
-              homeMount,
-              { name: "casc", mountPath: cascDir, readOnly: true },
-              { name: "secrets", mountPath: secretsDir, readOnly: true },
-            ],
-            resources: resources("2Gi", "500m", "4Gi", "2"),
-            // The login page answers only once Jenkins has loaded its configuration and jobs:
-            // "Jenkins is back" is this probe passing, not a guessed delay.
-            probe: probe.http(port, "/login"),
-            startupSeconds: 180,
-          }),
-        ],
+        ...jenkinsContainers(args.image),
         volumes: [
           { name: "casc", configMap: { name: casc.metadata.name } },
           { name: "secrets", secret: { secretName: secrets.metadata.name } },
@@ -144,18 +166,9 @@ export class Jenkins extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
-    publicService(
-      name,
-      {
-        namespace: args.namespace,
-        app,
-        host: args.host,
-        port,
-        tlsIssuer: args.tlsIssuer,
-        ingressClass: args.ingressClass,
-      },
-      { parent: this },
-    );
+    const { namespace, host, tlsIssuer, ingressClass } = args;
+    publicService(name, { namespace, app, host, port, tlsIssuer, ingressClass }, { parent: this });
+    this.workloads = [workload];
     this.registerOutputs({});
   }
 }

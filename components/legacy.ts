@@ -1,11 +1,14 @@
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LegacyConfig } from "../config/legacy";
 import type { LabTokens } from "../config/secrets";
-import { Jenkins } from "./jenkins";
+import { Jenkins, type JenkinsArgs } from "./jenkins";
 import { labTokenFiles } from "./labTokens";
 import { Mongo } from "./mongo";
 import { Redis } from "./redis";
-import { container, deployment, probe, publicService, resources } from "./workload";
+import { container, deployment, probe, publicService, resources, type Workload } from "./workload";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 export interface LegacyArgs {
   namespace: pulumi.Input<string>;
@@ -26,85 +29,113 @@ export interface LegacyArgs {
   rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** One web service of the legacy system (backend, frontend): a Deployment behind HTTPS. */
+export function legacyWebService(
+  name: string,
+  web: { app: string; image: pulumi.Input<string>; port: number; host: string; env: EnvVar[] },
+  args: LegacyArgs,
+  parent: pulumi.Resource,
+): Workload {
+  const { app, image, port, host, env } = web;
+  const { namespace, tlsIssuer, ingressClass, rolloutAfter } = args;
+  const workload = deployment(
+    `${name}-${app}`,
+    {
+      namespace,
+      app,
+      containers: [
+        container({
+          name: app,
+          image,
+          env,
+          ports: [port],
+          resources: resources("512Mi", "250m", "1Gi", "1"),
+          probe: probe.tcp(port),
+        }),
+      ],
+    },
+    { parent, dependsOn: rolloutAfter },
+  );
+  publicService(`${name}-${app}`, { namespace, app, host, port, tlsIssuer, ingressClass }, { parent });
+  return workload;
+}
+
+/** The legacy Jenkins' settings: configuration as code, the admin password and lab tokens as files. */
+export function legacyJenkinsArgs(args: LegacyArgs): JenkinsArgs {
+  const { namespace, config, tlsIssuer, ingressClass, rolloutAfter } = args;
+  return {
+    namespace,
+    image: args.images.jenkins,
+    host: config.jenkinsHost,
+    tlsIssuer,
+    ingressClass,
+    homeSize: config.jenkinsHomeSize,
+    storageClass: args.storageClass,
+    casc: {
+      url: config.jenkinsUrl ?? `https://${config.jenkinsHost}/`,
+      labs: args.labs,
+      jobsRepo: config.jenkinsJobsRepo,
+      jobsBranch: config.jenkinsJobsBranch,
+    },
+    secretFiles: pulumi.all([args.jenkinsAdminPassword, args.labTokens]).apply(
+      ([password, tokens]): Record<string, string> => ({
+        // platformRules requires the password whenever the legacy system is enabled.
+        "jenkins-admin-password": password ?? "",
+        ...labTokenFiles(tokens),
+      }),
+    ),
+    rolloutAfter,
+  };
+}
+
 /** The legacy system: kernelci-backend (with its own Mongo and Redis), kernelci-frontend, Jenkins. */
 export class LegacySystem extends pulumi.ComponentResource {
-  readonly jenkins: Jenkins;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: LegacyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:legacy:LegacySystem", name, {}, opts);
-    const { namespace, config, tlsIssuer, ingressClass, rolloutAfter } = args;
+    const { namespace, config, storageClass, rolloutAfter, images } = args;
     const parent = { parent: this };
     const mongo = new Mongo(
       `${name}-mongo`,
-      { namespace, image: args.images.mongo, size: "20Gi", storageClass: args.storageClass, rolloutAfter },
+      { namespace, image: images.mongo, size: "20Gi", storageClass, rolloutAfter },
       parent,
     );
     const redis = new Redis(
       `${name}-redis`,
-      { namespace, image: args.images.redis, size: "1Gi", storageClass: args.storageClass, rolloutAfter },
+      { namespace, image: images.redis, size: "1Gi", storageClass, rolloutAfter },
       parent,
     );
-    const web = (
-      app: string,
-      image: pulumi.Input<string>,
-      port: number,
-      host: string,
-      env: { name: string; value: pulumi.Input<string> }[],
-    ) => {
-      deployment(
-        `${name}-${app}`,
-        {
-          namespace,
-          app,
-          containers: [
-            container({
-              name: app,
-              image,
-              env,
-              ports: [port],
-              resources: resources("512Mi", "250m", "1Gi", "1"),
-              probe: probe.tcp(port),
-            }),
-          ],
-        },
-        { parent: this, dependsOn: rolloutAfter },
-      );
-      publicService(`${name}-${app}`, { namespace, app, host, port, tlsIssuer, ingressClass }, parent);
-    };
-    web("kernelci-backend", args.images.backend, 8888, config.backendHost, [
-      { name: "MONGODB_URI", value: mongo.uri },
-      { name: "REDIS_HOST", value: redis.host },
-    ]);
-    web("kernelci-frontend", args.images.frontend, 5000, config.frontendHost, [
-      { name: "BACKEND_URL", value: `https://${config.backendHost}` },
-    ]);
-    this.jenkins = new Jenkins(
-      `${name}-jenkins`,
+    const backend = legacyWebService(
+      name,
       {
-        namespace,
-        image: args.images.jenkins,
-        host: config.jenkinsHost,
-        tlsIssuer,
-        ingressClass,
-        homeSize: config.jenkinsHomeSize,
-        storageClass: args.storageClass,
-        casc: {
-          url: config.jenkinsUrl ?? `https://${config.jenkinsHost}/`,
-          labs: args.labs,
-          jobsRepo: config.jenkinsJobsRepo,
-          jobsBranch: config.jenkinsJobsBranch,
-        },
-        secretFiles: pulumi.all([args.jenkinsAdminPassword, args.labTokens]).apply(
-          ([password, tokens]): Record<string, string> => ({
-            // platformRules requires the password whenever the legacy system is enabled.
-            "jenkins-admin-password": password ?? "",
-            ...labTokenFiles(tokens),
-          }),
-        ),
-        rolloutAfter,
+        app: "kernelci-backend",
+        image: images.backend,
+        port: 8888,
+        host: config.backendHost,
+        env: [
+          { name: "MONGODB_URI", value: mongo.uri },
+          { name: "REDIS_HOST", value: redis.host },
+        ],
       },
-      parent,
+      args,
+      this,
     );
+    const frontend = legacyWebService(
+      name,
+      {
+        app: "kernelci-frontend",
+        image: images.frontend,
+        port: 5000,
+        host: config.frontendHost,
+        env: [{ name: "BACKEND_URL", value: `https://${config.backendHost}` }],
+      },
+      args,
+      this,
+    );
+    const jenkins = new Jenkins(`${name}-jenkins`, legacyJenkinsArgs(args), parent);
+    this.workloads = [backend, frontend, ...jenkins.workloads, ...mongo.workloads, ...redis.workloads];
     this.registerOutputs({});
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { container, probe, resources, service, statefulSet } from "./workload";
+import { container, probe, resources, service, statefulSet, type Workload } from "./workload";
 
 export interface MongoArgs {
   namespace: pulumi.Input<string>;
@@ -16,10 +16,13 @@ export class Mongo extends pulumi.ComponentResource {
   /** Connection URI inside the cluster (no credentials: reachable only from the cluster). */
   readonly uri: pulumi.Output<string>;
 
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
+
   constructor(name: string, args: MongoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Mongo", name, {}, opts);
     const app = "mongo";
-    statefulSet(
+    const workload = statefulSet(
       name,
       {
         namespace: args.namespace,
@@ -43,6 +46,7 @@ export class Mongo extends pulumi.ComponentResource {
     );
     service(name, { namespace: args.namespace, app, port: 27017 }, { parent: this });
     this.uri = pulumi.interpolate`mongodb://${app}.${args.namespace}.svc.cluster.local:27017`;
+    this.workloads = [workload];
     this.registerOutputs({ uri: this.uri });
   }
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
-import { lsRemote } from "../lib/git/repo";
+import { seedRevision } from "../lib/jenkins/seedRevision";
 import { digestDirectory } from "../lib/kernelci/rootfs";
 import type { ScalerSpec } from "../lib/kernelci/scale";
+import { resolveLocation } from "../lib/project";
 import { Drain, TriggerResume } from "../providers/drain";
 import { JenkinsSeed } from "../providers/jenkinsSeed";
 import { KernelTestRevision } from "../providers/kernelTestRevision";
@@ -26,10 +26,6 @@ import { RootfsBuild } from "../providers/rootfsBuild";
  * resume what the drain paused).
  */
 
-const projectRoot = path.resolve(__dirname, "..");
-const fromProject = (p: string) =>
-  path.isAbsolute(p) || /^[a-z]+:\/\//.test(p) || /^[^/]+@[^:]+:/.test(p) ? p : path.resolve(projectRoot, p);
-
 /**
  * A digest of what a rollout deploys: the stack's configuration (without the procedure's own
  * settings and without secrets) plus `extra` values the caller knows (staging branch heads,
@@ -37,10 +33,13 @@ const fromProject = (p: string) =>
  */
 export function rolloutKey(config: LoadedConfig, extra: pulumi.Input<string>[] = []): pulumi.Output<string> {
   // The GitHub side (webhooks, teams, Actions secrets) changes nothing the pipeline runs.
+  // Release settings reach the key through `extra` (its commits, the backup): announcement
+  // settings alone never start a drain.
   const {
     procedure: _procedure,
     secrets: _secrets,
     labTokens: _labTokens,
+    release: _release,
     actionsSecrets: _actionsSecrets,
     github: _github,
     ...deployed
@@ -70,7 +69,25 @@ function triggerScaler(config: LoadedConfig): ScalerSpec {
   const { context, renderDir } = config.kubernetes;
   if (context !== undefined) return { kind: "kubectl", context };
   // Rendered manifests only (local stack): the pause is recorded next to them.
-  return { kind: "record", file: `${fromProject(renderDir as string)}-operations/trigger-scale.jsonl` };
+  return { kind: "record", file: `${resolveLocation(renderDir as string)}-operations/trigger-scale.jsonl` };
+}
+
+/**
+ * The parent of the procedure's steps. Steps created before this parent existed were at the
+ * stack's root: the alias keeps them (and their state) where they are.
+ */
+export class UpdateProcedure extends pulumi.ComponentResource {
+  constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+    super("kernelci:procedure:UpdateProcedure", name, {}, opts);
+    this.registerOutputs({});
+  }
+}
+
+function stepOptions(
+  parent: pulumi.Resource | undefined,
+  dependsOn?: pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
+) {
+  return { parent, dependsOn, aliases: [{ parent: pulumi.rootStackResource }] };
 }
 
 export interface BeforeRollout {
@@ -80,12 +97,27 @@ export interface BeforeRollout {
   rolloutAfter: pulumi.Resource[];
 }
 
-export function beforeRollout(name: string, config: LoadedConfig, key: pulumi.Input<string>): BeforeRollout {
+/** Production's drain: trigger paused, legacy bisections cancelled, nodes in flight waited for. */
+export function createDrain(
+  name: string,
+  config: LoadedConfig,
+  key: pulumi.Input<string>,
+  parent?: pulumi.Resource,
+) {
   const p = config.procedure;
-  const result: BeforeRollout = { rolloutAfter: [] };
-  if (p.drain.enabled) {
-    const url = jenkinsUrl(config);
-    result.drain = new Drain(`${name}-drain`, {
+  const url = jenkinsUrl(config);
+  const legacy =
+    url === null
+      ? null
+      : config.secrets.apply((s) => ({
+          url,
+          user: p.jenkinsSeed.user,
+          token: s.jenkinsAdminPassword ?? "",
+          bisectionJob: p.drain.bisectionJob,
+        }));
+  return new Drain(
+    `${name}-drain`,
+    {
       ...apiSettings(config),
       rolloutKey: key,
       trigger: { namespace: config.kubernetes.namespaces.pipeline, name: p.drain.triggerDeployment },
@@ -93,36 +125,50 @@ export function beforeRollout(name: string, config: LoadedConfig, key: pulumi.In
       windowHours: p.drain.recentHours,
       timeoutMinutes: p.drain.timeoutMinutes,
       force: p.drain.force,
-      legacy:
-        url === null
-          ? null
-          : config.secrets.apply((s) => ({
-              url,
-              user: p.jenkinsSeed.user,
-              token: s.jenkinsAdminPassword ?? "",
-              bisectionJob: p.drain.bisectionJob,
-            })),
-    });
-    result.rolloutAfter.push(result.drain);
-  }
-  if (p.rootfs?.enabled) {
-    const r = p.rootfs;
-    result.rootfs = new RootfsBuild(`${name}-rootfs`, {
-      github: r.github,
-      githubToken: config.secrets.apply((s) => {
-        if (!s.githubToken)
-          throw new Error("kernelci:secrets.githubToken is required by procedure.rootfs.enabled");
-        return s.githubToken;
-      }),
-      variants: r.variants,
-      urlTemplate: r.urlTemplate,
-      requestedVersion: r.requestedVersion ?? null,
-      recipesDigest: r.recipesDir ? digestDirectory(fromProject(r.recipesDir)) : null,
-      timeoutMinutes: r.timeoutMinutes,
-      poll: p.poll,
-    });
-  }
-  return result;
+      legacy,
+    },
+    stepOptions(parent),
+  );
+}
+
+/** The rootfs images, built when a version is requested or the recipes change. */
+export function createRootfsBuild(
+  name: string,
+  config: LoadedConfig,
+  rootfs: NonNullable<LoadedConfig["procedure"]["rootfs"]>,
+  parent?: pulumi.Resource,
+) {
+  const githubToken = config.secrets.apply((s) => {
+    if (!s.githubToken)
+      throw new Error("kernelci:secrets.githubToken is required by procedure.rootfs.enabled");
+    return s.githubToken;
+  });
+  return new RootfsBuild(
+    `${name}-rootfs`,
+    {
+      github: rootfs.github,
+      githubToken,
+      variants: rootfs.variants,
+      urlTemplate: rootfs.urlTemplate,
+      requestedVersion: rootfs.requestedVersion ?? null,
+      recipesDigest: rootfs.recipesDir ? digestDirectory(resolveLocation(rootfs.recipesDir)) : null,
+      timeoutMinutes: rootfs.timeoutMinutes,
+      poll: config.procedure.poll,
+    },
+    stepOptions(parent),
+  );
+}
+
+export function beforeRollout(
+  name: string,
+  config: LoadedConfig,
+  key: pulumi.Input<string>,
+  parent?: pulumi.Resource,
+): BeforeRollout {
+  const p = config.procedure;
+  const drain = p.drain.enabled ? createDrain(name, config, key, parent) : undefined;
+  const rootfs = p.rootfs?.enabled ? createRootfsBuild(name, config, p.rootfs, parent) : undefined;
+  return { drain, rootfs, rolloutAfter: drain ? [drain] : [] };
 }
 
 export interface AfterRollout {
@@ -132,93 +178,134 @@ export interface AfterRollout {
   pipeCleaner?: PipeCleaner;
 }
 
+/** The trigger back once everything else is updated, even when its own manifest did not change. */
+export function createTriggerResume(
+  name: string,
+  config: LoadedConfig,
+  drain: Drain,
+  environment: pulumi.Input<pulumi.Resource>[],
+  parent?: pulumi.Resource,
+) {
+  return new TriggerResume(
+    `${name}-trigger-resume`,
+    {
+      drainedAt: drain.drainedAt,
+      trigger: {
+        namespace: config.kubernetes.namespaces.pipeline,
+        name: config.procedure.drain.triggerDeployment,
+      },
+      scaler: triggerScaler(config),
+      replicas: drain.triggerReplicasBefore,
+    },
+    stepOptions(parent, environment),
+  );
+}
+
+/** The legacy job-dsl seed job, once Jenkins is ready, when the kernelci-jenkins revision changed. */
+export function createJenkinsSeed(
+  name: string,
+  config: LoadedConfig,
+  jenkins: { url: string; jobsRepo: string; jobsBranch: string },
+  environment: pulumi.Input<pulumi.Resource>[],
+  parent?: pulumi.Resource,
+) {
+  const p = config.procedure;
+  const { jobsRepo: repo, jobsBranch: branch } = jenkins;
+  return new JenkinsSeed(
+    `${name}-jenkins-seed`,
+    {
+      jenkinsUrl: jenkins.url,
+      user: p.jenkinsSeed.user,
+      token: config.secrets.apply((s) => s.jenkinsAdminPassword ?? ""),
+      job: p.jenkinsSeed.job,
+      revision: seedRevision({ repo, branch, pinned: p.jenkinsSeed.revision }),
+      timeoutMinutes: p.jenkinsSeed.timeoutMinutes,
+      requestTimeoutMs: p.apiTimeoutSeconds * 1000,
+      poll: p.poll,
+    },
+    stepOptions(parent, environment),
+  );
+}
+
+/** A full cycle's kernel test revision, pushed once everything is rolled out. */
+export function createKernelTestRevision(
+  name: string,
+  config: LoadedConfig,
+  kernel: NonNullable<LoadedConfig["procedure"]["kernel"]>,
+  key: pulumi.Input<string>,
+  rolledOut: pulumi.Input<pulumi.Resource>[],
+  parent?: pulumi.Resource,
+) {
+  const remote = resolveLocation(kernel.remote);
+  return new KernelTestRevision(
+    `${name}-kernel-test-revision`,
+    {
+      cycleKey: key,
+      remote,
+      trees: kernel.trees.map((t) => ({ ...t, url: resolveLocation(t.url) })),
+      branchPrefix: kernel.branchPrefix,
+      tagLimit: kernel.tagLimit,
+      patchesRoot: kernel.patchesDir ? resolveLocation(kernel.patchesDir) : null,
+      workDir: resolveLocation(kernel.workDir ?? `.local/work/kernel-${pulumi.getStack()}`),
+      identity: { name: "KernelCI deploy", email: "bot@kernelci.org" },
+      gitToken: /^https:/.test(remote) ? config.secrets.apply((s) => s.githubToken ?? null) : null,
+    },
+    stepOptions(parent, rolledOut),
+  );
+}
+
+/** The pipe cleaner's verdict on the pushed revision, compared with the baseline. */
+export function createPipeCleaner(
+  name: string,
+  config: LoadedConfig,
+  tree: string,
+  revision: KernelTestRevision,
+  parent?: pulumi.Resource,
+) {
+  const p = config.procedure;
+  const { context, namespaces } = config.kubernetes;
+  const trigger = `-n ${namespaces.pipeline} scale deployment/${p.drain.triggerDeployment} --replicas=0`;
+  return new PipeCleaner(
+    `${name}-pipe-cleaner`,
+    {
+      ...apiSettings(config),
+      tree,
+      branch: revision.branch,
+      commit: revision.commit,
+      baselineCheckout: p.pipeCleaner.baselineCheckout ?? null,
+      maxCountDropPercent: p.pipeCleaner.maxCountDropPercent,
+      maxPassRateDropPoints: p.pipeCleaner.maxPassRateDropPoints,
+      timeoutMinutes: p.pipeCleaner.timeoutMinutes,
+      reportFile: resolveLocation(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
+      pauseHint:
+        context === undefined
+          ? "nothing to pause on a rendered-only stack"
+          : `kubectl --context ${context} ${trigger}`,
+    },
+    stepOptions(parent),
+  );
+}
+
 export function afterRollout(
   name: string,
   config: LoadedConfig,
   key: pulumi.Input<string>,
   environment: pulumi.Input<pulumi.Resource>[],
   before: BeforeRollout = { rolloutAfter: [] },
+  parent?: pulumi.Resource,
 ): AfterRollout {
   const p = config.procedure;
   const result: AfterRollout = {};
-  let rolledOut = environment;
-  if (before.drain) {
-    // The trigger back once everything else is updated, even when its own manifest did not change.
-    result.resume = new TriggerResume(
-      `${name}-trigger-resume`,
-      {
-        drainedAt: before.drain.drainedAt,
-        trigger: { namespace: config.kubernetes.namespaces.pipeline, name: p.drain.triggerDeployment },
-        scaler: triggerScaler(config),
-        replicas: before.drain.triggerReplicasBefore,
-      },
-      { dependsOn: environment },
-    );
-    rolledOut = [...environment, result.resume];
-  }
+  if (before.drain) result.resume = createTriggerResume(name, config, before.drain, environment, parent);
+  const rolledOut = result.resume ? [...environment, result.resume] : environment;
   const url = jenkinsUrl(config);
   if (p.jenkinsSeed.enabled && url !== null && config.legacy.enabled) {
-    const legacy = config.legacy;
-    const revision =
-      p.jenkinsSeed.revision ??
-      lsRemote(legacy.jenkinsJobsRepo, [`refs/heads/${legacy.jenkinsJobsBranch}`]).then((refs) => {
-        const sha = refs.get(`refs/heads/${legacy.jenkinsJobsBranch}`);
-        if (!sha)
-          throw new Error(
-            `${legacy.jenkinsJobsRepo} has no branch ${legacy.jenkinsJobsBranch} (legacy.jenkinsJobsBranch)`,
-          );
-        return sha;
-      });
-    result.jenkinsSeed = new JenkinsSeed(
-      `${name}-jenkins-seed`,
-      {
-        jenkinsUrl: url,
-        user: p.jenkinsSeed.user,
-        token: config.secrets.apply((s) => s.jenkinsAdminPassword ?? ""),
-        job: p.jenkinsSeed.job,
-        revision,
-        timeoutMinutes: p.jenkinsSeed.timeoutMinutes,
-        requestTimeoutMs: p.apiTimeoutSeconds * 1000,
-        poll: p.poll,
-      },
-      { dependsOn: environment },
-    );
+    const { jenkinsJobsRepo: jobsRepo, jenkinsJobsBranch: jobsBranch } = config.legacy;
+    result.jenkinsSeed = createJenkinsSeed(name, config, { url, jobsRepo, jobsBranch }, environment, parent);
   }
   // A partial cycle deploys only; the test revision and its verdict belong to a full cycle.
   if (p.cycle !== "full" || p.kernel === undefined || !p.pipeCleaner.enabled) return result;
-  const k = p.kernel;
-  const remote = fromProject(k.remote);
-  result.revision = new KernelTestRevision(
-    `${name}-kernel-test-revision`,
-    {
-      cycleKey: key,
-      remote,
-      trees: k.trees.map((t) => ({ ...t, url: fromProject(t.url) })),
-      branchPrefix: k.branchPrefix,
-      tagLimit: k.tagLimit,
-      patchesRoot: k.patchesDir ? fromProject(k.patchesDir) : null,
-      workDir: fromProject(k.workDir ?? `.local/work/kernel-${pulumi.getStack()}`),
-      identity: { name: "KernelCI deploy", email: "bot@kernelci.org" },
-      gitToken: /^https:/.test(remote) ? config.secrets.apply((s) => s.githubToken ?? null) : null,
-    },
-    { dependsOn: rolledOut },
-  );
-  const { context } = config.kubernetes;
-  const trigger = `-n ${config.kubernetes.namespaces.pipeline} scale deployment/${p.drain.triggerDeployment} --replicas=0`;
-  result.pipeCleaner = new PipeCleaner(`${name}-pipe-cleaner`, {
-    ...apiSettings(config),
-    tree: k.apiTree,
-    branch: result.revision.branch,
-    commit: result.revision.commit,
-    baselineCheckout: p.pipeCleaner.baselineCheckout ?? null,
-    maxCountDropPercent: p.pipeCleaner.maxCountDropPercent,
-    maxPassRateDropPoints: p.pipeCleaner.maxPassRateDropPoints,
-    timeoutMinutes: p.pipeCleaner.timeoutMinutes,
-    reportFile: fromProject(p.pipeCleaner.reportFile ?? `reports/pipe-cleaner-${pulumi.getStack()}.md`),
-    pauseHint:
-      context === undefined
-        ? "nothing to pause on a rendered-only stack"
-        : `kubectl --context ${context} ${trigger}`,
-  });
+  result.revision = createKernelTestRevision(name, config, p.kernel, key, rolledOut, parent);
+  result.pipeCleaner = createPipeCleaner(name, config, p.kernel.apiTree, result.revision, parent);
   return result;
 }

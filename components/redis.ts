@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { container, probe, resources, service, statefulSet } from "./workload";
+import { container, probe, resources, service, statefulSet, type Workload } from "./workload";
 
 export interface RedisArgs {
   namespace: pulumi.Input<string>;
@@ -18,10 +18,13 @@ export class Redis extends pulumi.ComponentResource {
   /** Host name inside the cluster. */
   readonly host: pulumi.Output<string>;
 
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
+
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Redis", name, {}, opts);
     const app = "redis";
-    statefulSet(
+    const workload = statefulSet(
       name,
       {
         namespace: args.namespace,
@@ -44,6 +47,7 @@ export class Redis extends pulumi.ComponentResource {
     );
     service(name, { namespace: args.namespace, app, port: 6379 }, { parent: this });
     this.host = pulumi.interpolate`${app}.${args.namespace}.svc.cluster.local`;
+    this.workloads = [workload];
     this.registerOutputs({ host: this.host });
   }
 }

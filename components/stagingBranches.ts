@@ -4,10 +4,9 @@ import type { StagingConfig } from "../config/staging";
 import { createForge } from "../lib/forge";
 import type { Forge } from "../lib/forge/types";
 import { exportTree, readTreeFiles } from "../lib/git/tree";
+import { projectRoot } from "../lib/project";
 import { planStagingBranch, type StagingBranchPlan, stagingSettings } from "../lib/staging/plan";
 import { StagingBranch } from "../providers/stagingBranch";
-
-const projectRoot = path.resolve(__dirname, "..");
 
 /**
  * The plan of every configured repository, asked from the forge while the program runs: the

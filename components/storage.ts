@@ -1,9 +1,17 @@
 import { createHmac } from "node:crypto";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "smol-toml";
 import { checksumAnnotations, secretChecksum } from "../pipeline/configChecksum";
-import { container, deployment, probe, publicService, resources, secret } from "./workload";
+import {
+  container,
+  deployment,
+  persistentVolumeClaim,
+  probe,
+  publicService,
+  resources,
+  secret,
+  type Workload,
+} from "./workload";
 
 const configDir = "/etc/kernelci-storage";
 /**
@@ -64,6 +72,8 @@ export interface StorageArgs {
 /** kernelci-storage: config.toml as a Secret, files on a volume with the local driver. */
 export class Storage extends pulumi.ComponentResource {
   readonly url: string;
+  /** What it runs: the environment lists its services from these. */
+  readonly workloads: Workload[];
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Storage", name, {}, opts);
@@ -77,19 +87,14 @@ export class Storage extends pulumi.ComponentResource {
       { parent: this },
     );
     // The local driver keeps files here; with azure it is only the download cache.
-    const claim = new k8s.core.v1.PersistentVolumeClaim(
+    const { size, storageClass } = args;
+    const claimName = `${app}-data`;
+    const claim = persistentVolumeClaim(
       name,
-      {
-        metadata: { name: `${app}-data`, namespace: args.namespace },
-        spec: {
-          accessModes: ["ReadWriteOnce"],
-          storageClassName: args.storageClass,
-          resources: { requests: { storage: args.size } },
-        },
-      },
-      { parent: this, retainOnDelete: true },
+      { namespace: args.namespace, claimName, size, storageClass },
+      { parent: this },
     );
-    deployment(
+    const workload = deployment(
       name,
       {
         namespace: args.namespace,
@@ -117,19 +122,14 @@ export class Storage extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.rolloutAfter },
     );
+    const { namespace, host, tlsIssuer, ingressClass } = args;
+    const annotations = { "nginx.ingress.kubernetes.io/proxy-body-size": "0" };
     this.url = publicService(
       name,
-      {
-        namespace: args.namespace,
-        app,
-        host: args.host,
-        port,
-        tlsIssuer: args.tlsIssuer,
-        ingressClass: args.ingressClass,
-        annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "0" },
-      },
+      { namespace, app, host, port, tlsIssuer, ingressClass, annotations },
       { parent: this },
     ).url;
+    this.workloads = [workload];
     this.registerOutputs({ url: this.url });
   }
 }

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -109,6 +109,60 @@ export function deployment(
   );
 }
 
+/** The spec of a ReadWriteOnce volume claim. */
+function claimSpec(size: pulumi.Input<string>, storageClass?: pulumi.Input<string>) {
+  return {
+    accessModes: ["ReadWriteOnce"],
+    storageClassName: storageClass,
+    resources: { requests: { storage: size } },
+  };
+}
+
+/** A ReadWriteOnce volume claim, kept when the resource is deleted: it holds data. */
+export function persistentVolumeClaim(
+  name: string,
+  args: {
+    namespace: pulumi.Input<string>;
+    claimName: string;
+    size: pulumi.Input<string>;
+    storageClass?: pulumi.Input<string>;
+    labels?: Record<string, string>;
+  },
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.PersistentVolumeClaim {
+  return new k8s.core.v1.PersistentVolumeClaim(
+    name,
+    {
+      metadata: { name: args.claimName, namespace: args.namespace, labels: args.labels },
+      spec: claimSpec(args.size, args.storageClass),
+    },
+    { ...opts, retainOnDelete: true },
+  );
+}
+
+/** A Deployment or a StatefulSet: what a component runs. */
+export type Workload = k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+
+/** A deployed service as the environment reports it: its name, namespace and image. */
+export interface DeployedService {
+  name: string;
+  namespace: string;
+  image: string;
+}
+
+/** The services that workloads run, read from their own outputs (the first container's image). */
+export function deployedServices(workloads: Workload[]): pulumi.Output<DeployedService[]> {
+  const one = (w: Workload) =>
+    pulumi
+      .all([w.metadata, pulumi.output(w.spec as pulumi.Output<k8s.types.output.apps.v1.DeploymentSpec>)])
+      .apply(([metadata, spec]) => ({
+        name: metadata.name,
+        namespace: metadata.namespace,
+        image: spec.template.spec.containers[0].image,
+      }));
+  return pulumi.all(workloads.map(one));
+}
+
 export interface StatefulSetArgs extends PodArgs {
   /** One ReadWriteOnce volume per pod, kept when the StatefulSet is deleted. */
   volumeClaims: { name: string; size: string; storageClass?: string }[];
@@ -130,11 +184,7 @@ export function statefulSet(
         template: podTemplate(args),
         volumeClaimTemplates: args.volumeClaims.map((claim) => ({
           metadata: { name: claim.name },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: claim.storageClass,
-            resources: { requests: { storage: claim.size } },
-          },
+          spec: claimSpec(claim.size, claim.storageClass),
         })),
       },
     },

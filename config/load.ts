@@ -7,6 +7,9 @@ import { type SecretSection, type StackConfig, secretSections, stackConfigSchema
  * A RunError, so the engine prints the message alone, without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
+  /** Its kind (lib/errors.ts): the configuration is the caller's to fix. */
+  readonly kind = "input";
+
   constructor(
     readonly source: string,
     readonly problems: string[],

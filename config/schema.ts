@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { triggerWatches } from "../pipeline/pipeCleanerTree";
+import { botRules, botSchema } from "./bot";
 import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
 import { platformRules, platformSchema } from "./platform";
 import { procedureSchema } from "./procedure";
+import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
@@ -18,11 +20,14 @@ export const stackConfigSchema = z
     legacy: legacySchema,
     staging: stagingSchema.optional(),
     procedure: procedureSchema,
+    bot: botSchema.optional(),
+    release: releaseSchema.optional(),
     github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
   .strict()
   .superRefine(platformRules)
+  .superRefine(botRules)
   .superRefine((c, ctx) => {
     if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined) {
       ctx.addIssue({

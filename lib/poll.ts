@@ -4,6 +4,8 @@
  * (a defect of the legacy scripts).
  */
 
+import { KciError } from "./errors";
+
 export interface PollPolicy {
   /** First delay between two probes. */
   initialMs: number;
@@ -27,17 +29,6 @@ export function nextDelay(policy: PollPolicy, attempt: number, elapsedMs: number
   return Math.min(backoff, remaining);
 }
 
-/** The offsets (ms after the first) at which probes happen when each probe takes no time. */
-export function probeSchedule(policy: PollPolicy): number[] {
-  const offsets = [0];
-  for (let attempt = 1; ; attempt++) {
-    const elapsed = offsets[offsets.length - 1];
-    const delay = nextDelay(policy, attempt, elapsed);
-    if (delay === null) return offsets;
-    offsets.push(elapsed + delay);
-  }
-}
-
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -51,13 +42,13 @@ export const systemClock: Clock = {
 export type Probe<T, S> = () => Promise<{ done: true; value: T } | { done: false; status: S }>;
 
 /** Raised when the deadline passes; `last` is what the last probe saw (ids, URLs...). */
-export class PollTimeout<S> extends Error {
+export class PollTimeout<S> extends KciError {
   constructor(
     message: string,
     readonly last: S,
     readonly elapsedMs: number,
   ) {
-    super(message);
+    super("timeout", message);
     this.name = "PollTimeout";
   }
 }

@@ -12,9 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalPull } from "../lib/forge/local";
+import { projectRoot } from "../lib/project";
 import { type FileChanges, FixtureRemote, pullEntry, writePulls } from "./gitFixtures";
-
-const projectRoot = path.resolve(__dirname, "..");
 
 interface FixturePull {
   entry: LocalPull;

@@ -1,6 +1,5 @@
 import * as path from "node:path";
-
-const projectRoot = path.resolve(__dirname, "..");
+import { projectRoot } from "../lib/project";
 
 /**
  * The absolute path of one of this project's modules, for a dynamic provider to load.

@@ -3,7 +3,9 @@ import { loadModule, projectModule } from "./dynamic";
 import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/kernel/testRevision");
+type Git = typeof import("../lib/git/branchHead");
 const engineModule = projectModule("lib/kernel/testRevision");
+const gitModule = projectModule("lib/git/branchHead");
 
 export interface KernelTestRevisionInputs {
   /** What this revision tests (a digest of the rollout): a new one is pushed when it changes. */
@@ -25,7 +27,7 @@ export const kernelTestRevisionProvider = defineProvider<KernelTestRevisionInput
     cycleKey: "text",
     remote: "text",
     trees: "list",
-    branchPrefix: "text",
+    branchPrefix: "string",
     tagLimit: "number",
     patchesRoot: "text?",
     workDir: "text",
@@ -56,6 +58,10 @@ export const kernelTestRevisionProvider = defineProvider<KernelTestRevisionInput
       now: new Date(),
     });
   },
+  // Refresh sees the test branch moved or deleted outside (commit null: no such branch any more).
+  read: async (_id, state) => ({
+    commit: await loadModule<Git>(gitModule).branchHead(state.remote ?? "", state.branch ?? ""),
+  }),
 });
 
 /**

@@ -28,8 +28,11 @@ export interface ProviderSpec<I, O> {
   id(inputs: I): string;
   /** Does the work; `previous` is the last state (null on create). Throws to fail `up`. */
   apply(inputs: I, previous: State<I, O> | null): Promise<O>;
-  /** What can be observed of the real thing now, for `pulumi refresh` (a head, a tag, replicas). */
-  read?(id: string, state: State<I, O>): Promise<Partial<O>>;
+  /**
+   * What can be observed of the real thing now, for `pulumi refresh` (a head, a tag, replicas);
+   * null when it is gone.
+   */
+  read?(id: string, state: State<I, O>): Promise<{ [K in keyof O]?: O[K] | null }>;
   /** What to undo on delete; without it, deleting the resource leaves the outside world alone. */
   delete?(id: string, state: State<I, O>): Promise<void>;
 }
@@ -43,7 +46,11 @@ export type State<I, O> = Partial<I & O>;
 /** The outputs of a run: the inputs without secrets, and every output. */
 export type Outs<I, O> = Partial<I> & O;
 
-/** A `diff` that also names the keys that changed. */
+/**
+ * A `diff` that also names the keys that changed (tests and the bot read them). The dynamic
+ * provider host of @pulumi/pulumi 3.248 forwards only `changes` and `replaces` to the engine,
+ * which then shows every input that differs; `diffs` is what decided the update.
+ */
 export interface KeyedDiffResult extends pulumi.dynamic.DiffResult {
   readonly changes: boolean;
   readonly diffs: string[];

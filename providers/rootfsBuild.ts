@@ -41,10 +41,11 @@ export const rootfsBuildProvider = defineProvider<RootfsBuildInputs, RootfsBuilt
   id: (inputs) => `rootfs-${inputs.github.owner}-${inputs.github.repo}`,
   // On failure this throws: the engine keeps the previous outputs, so the old URLs stay.
   apply(inputs, previous) {
-    const { dispatchAndWait } = loadModule<Actions>(actionsModule);
+    const { actionsClient, dispatchAndWait } = loadModule<Actions>(actionsModule);
+    const actions = actionsClient(inputs.githubToken, inputs.github.apiUrl);
     const policy = loadModule<Poll>(pollModule).pollPolicy(inputs.poll, inputs.timeoutMinutes);
     const dispatch = (workflowInputs: Record<string, string>) =>
-      dispatchAndWait(inputs.github, workflowInputs, inputs.githubToken, policy);
+      dispatchAndWait(actions, inputs.github, workflowInputs, policy);
     return loadModule<Rootfs>(rootfsModule).buildRootfs(inputs, previous ?? {}, dispatch, new Date());
   },
 });

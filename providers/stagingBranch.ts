@@ -5,7 +5,9 @@ import { loadModule, projectModule } from "./dynamic";
 import { defineProvider, dynamicResource } from "./provider";
 
 type Engine = typeof import("../lib/staging/assemble");
+type Git = typeof import("../lib/git/branchHead");
 const engineModule = projectModule("lib/staging/assemble");
+const gitModule = projectModule("lib/git/branchHead");
 
 export const stagingBranchProvider = defineProvider<
   StagingBranchInputs,
@@ -42,6 +44,10 @@ export const stagingBranchProvider = defineProvider<
   secrets: ["token"],
   id: (inputs) => `${inputs.repo}:${inputs.branch}`,
   apply: (inputs) => loadModule<Engine>(engineModule).applyStagingBranch(inputs, new Date()),
+  // Refresh sees the branch moved or deleted outside (head null: no such branch any more).
+  read: async (_id, state) => ({
+    head: await loadModule<Git>(gitModule).branchHead(state.remote ?? "", state.branch ?? ""),
+  }),
   // No delete: removing a repository from the configuration must not destroy the remote branch
   // and tags people may still be testing.
 });

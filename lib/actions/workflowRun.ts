@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { KciError } from "../errors";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 
 export interface WorkflowRef {
@@ -18,12 +19,12 @@ export interface WorkflowRunResult {
   conclusion: string;
 }
 
-export class WorkflowRunFailure extends Error {
+export class WorkflowRunFailure extends KciError {
   constructor(
     message: string,
     readonly runUrl: string | null,
   ) {
-    super(message);
+    super("remote", message);
     this.name = "WorkflowRunFailure";
   }
 }
@@ -34,27 +35,48 @@ interface RunState {
   html_url: string;
 }
 
-/**
- * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
- * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
- * with backoff until the run completes or the deadline passes, then checks its conclusion:
- * completed is not success (a defect of the legacy scripts).
- */
-export async function dispatchAndWait(
-  workflow: WorkflowRef,
-  inputs: Record<string, string>,
-  token: string,
-  policy: PollPolicy,
-  clock: Clock = systemClock,
-): Promise<WorkflowRunResult> {
+/** The two Actions calls a build needs, in Octokit's shape: `actionsClient` or a double. */
+export interface ActionsClient {
+  createWorkflowDispatch(params: {
+    owner: string;
+    repo: string;
+    workflow_id: string;
+    ref: string;
+    inputs: Record<string, string>;
+    return_run_details: boolean;
+  }): Promise<{ data: unknown }>;
+  getWorkflowRun(params: {
+    owner: string;
+    repo: string;
+    run_id: number;
+  }): Promise<{ data: { status: string | null; conclusion: string | null; html_url: string } }>;
+}
+
+/** The real client: Octokit with `token`, against GitHub or `apiUrl` (a local double in tests). */
+export function actionsClient(token: string, apiUrl?: string): ActionsClient {
   const octokit = new Octokit({
     auth: token,
-    ...(workflow.apiUrl ? { baseUrl: workflow.apiUrl } : {}),
-    // Failed requests are reported once, by the errors below, with what to do next.
+    ...(apiUrl ? { baseUrl: apiUrl } : {}),
+    // Failed requests are reported once, by the errors of dispatchAndWait, with what to do next.
     log: { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined },
   });
-  const where = `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
-  const dispatched = await octokit.rest.actions
+  return {
+    createWorkflowDispatch: (params) => octokit.rest.actions.createWorkflowDispatch(params),
+    getWorkflowRun: (params) => octokit.rest.actions.getWorkflowRun(params),
+  };
+}
+
+const describe = (workflow: WorkflowRef) =>
+  `${workflow.owner}/${workflow.repo} workflow ${workflow.workflow} on ${workflow.ref}`;
+
+/** Dispatches the workflow; returns the id (and URL, if given) of the run it started. */
+async function dispatch(
+  actions: ActionsClient,
+  workflow: WorkflowRef,
+  inputs: Record<string, string>,
+): Promise<{ runId: number; url: string }> {
+  const where = describe(workflow);
+  const dispatched = await actions
     .createWorkflowDispatch({
       owner: workflow.owner,
       repo: workflow.repo,
@@ -78,11 +100,27 @@ export async function dispatchAndWait(
     );
   }
   const runId = details.workflow_run_id;
-  const fallbackUrl = details.html_url ?? `run ${runId} of ${where}`;
+  return { runId, url: details.html_url ?? `run ${runId} of ${where}` };
+}
+
+/**
+ * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
+ * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
+ * with backoff until the run completes or the deadline passes, then checks its conclusion:
+ * completed is not success (a defect of the legacy scripts).
+ */
+export async function dispatchAndWait(
+  actions: ActionsClient,
+  workflow: WorkflowRef,
+  inputs: Record<string, string>,
+  policy: PollPolicy,
+  clock: Clock = systemClock,
+): Promise<WorkflowRunResult> {
+  const { runId, url: fallbackUrl } = await dispatch(actions, workflow, inputs);
   try {
     const run = await pollUntil<RunState, RunState | null>(
       async () => {
-        const { data } = await octokit.rest.actions.getWorkflowRun({
+        const { data } = await actions.getWorkflowRun({
           owner: workflow.owner,
           repo: workflow.repo,
           run_id: runId,

@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { KciError } from "../errors";
 import type { Forge, PullRequest } from "./types";
 
 export interface GithubForgeOptions {
@@ -14,9 +15,10 @@ export interface GithubForgeOptions {
 }
 
 /** A GitHub rate limit that does not reset soon enough to wait for it. */
-export class RateLimitError extends Error {
+export class RateLimitError extends KciError {
   constructor(url: string, resetAt: Date, authenticated: boolean) {
     super(
+      "remote",
       `GitHub rate limit exhausted for ${url} until ${resetAt.toISOString()}; nothing was changed. ` +
         (authenticated
           ? "Retry after that time."

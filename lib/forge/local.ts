@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { KciError } from "../errors";
 import { lsRemote } from "../git/repo";
 import type { Forge, PullRequest } from "./types";
 
@@ -30,14 +31,15 @@ export function readPullsFile(file: string): z.infer<typeof localPullSchema>[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new Error(
+    throw new KciError(
+      "input",
       `Cannot read the pulls file ${file}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
   const result = z.array(localPullSchema).safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - [${i.path.join(".")}] ${i.message}`).join("\n");
-    throw new Error(`Invalid pulls file ${file}:\n${problems}`);
+    throw new KciError("input", `Invalid pulls file ${file}:\n${problems}`);
   }
   return result.data;
 }

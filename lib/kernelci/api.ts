@@ -1,13 +1,14 @@
+import { KciError } from "../errors";
 import type { KernelciNode } from "./node";
 
 /** A failed API call: names the URL (without the token) and the HTTP status, if any. */
-export class KernelciApiError extends Error {
+export class KernelciApiError extends KciError {
   constructor(
     message: string,
     readonly url: string,
     readonly status: number | null,
   ) {
-    super(message);
+    super("remote", message);
     this.name = "KernelciApiError";
   }
 }

@@ -1,3 +1,4 @@
+import { KciError } from "../errors";
 import { type Clock, type PollPolicy, PollTimeout, pollUntil, systemClock } from "../poll";
 import type { KernelciApi } from "./api";
 import { isInFlight, type KernelciNode } from "./node";
@@ -33,9 +34,9 @@ export interface DrainResult {
   drainedAt: string;
 }
 
-export class DrainFailure extends Error {
+export class DrainFailure extends KciError {
   constructor(message: string) {
-    super(message);
+    super("timeout", message);
     this.name = "DrainFailure";
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { KciError } from "../errors";
 import { type Clock, type PollPolicy, pollUntil, systemClock } from "../poll";
 import { type KernelciApi, nodeTree } from "./api";
 import { type KernelciNode, type NodeKind, nodeKinds } from "./node";
@@ -136,9 +137,9 @@ export function renderReport(
   ].join("\n");
 }
 
-export class PipeCleanerFailure extends Error {
+export class PipeCleanerFailure extends KciError {
   constructor(message: string) {
-    super(message);
+    super("regression", message);
     this.name = "PipeCleanerFailure";
   }
 }

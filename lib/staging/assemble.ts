@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { KciError } from "../errors";
 import { listPatches, patchesDigest } from "../git/patches";
 import { type GitAuth, type GitIdentity, WorkingClone } from "../git/repo";
 import { datedTagPattern, datedTagsToPrune, nextDatedTag } from "../git/tags";
@@ -53,7 +54,7 @@ const prList = (prs: { number: number }[]) =>
   prs.length === 0 ? "no PR" : prs.map((p) => `#${p.number}`).join(", ");
 
 /** A local patch failed to apply: the whole run stops and nothing is pushed. */
-export class PatchError extends Error {
+export class PatchError extends KciError {
   constructor(
     readonly repo: string,
     readonly patch: string,
@@ -61,6 +62,7 @@ export class PatchError extends Error {
     detail: string,
   ) {
     super(
+      "conflict",
       `${repo}: the local patch ${patch} does not apply on top of main and ${prList(mergedBefore)}; ` +
         "all patches must apply, so nothing was pushed and the remote is untouched. " +
         "Update the patch (or label the PR it conflicts with staging-skip) and run again.\n" +
@@ -71,9 +73,10 @@ export class PatchError extends Error {
 }
 
 /** The push was refused or failed; being atomic, it changed nothing on the remote. */
-export class PushError extends Error {
+export class PushError extends KciError {
   constructor(repo: string, remote: string, detail: string) {
     super(
+      "remote",
       `${repo}: pushing to ${remote} failed; the push is atomic, so the remote is untouched. ` +
         `Check the credentials and branch protection, then run again.\n${detail}`,
     );
@@ -82,9 +85,10 @@ export class PushError extends Error {
 }
 
 /** A planned commit is not on the remote any more (a PR was force-pushed after the preview). */
-export class StalePlanError extends Error {
+export class StalePlanError extends KciError {
   constructor(repo: string, what: string, sha: string) {
     super(
+      "conflict",
       `${repo}: ${what} ${sha} is no longer on the remote (it moved after the plan was made); ` +
         "nothing was merged or pushed. Run preview/up again to plan from the current heads.",
     );

@@ -125,17 +125,3 @@ export const planDiff: DiffKeys<StagingBranchPlan> = {
 export function changedPlanKeys(previous: Partial<StagingBranchPlan>, next: StagingBranchPlan): string[] {
   return changedKeys(planDiff, previous, next);
 }
-
-/** The PRs entering, leaving, and whose head moved between two plans (for people to read). */
-export function describePlanChange(
-  previous: Pick<StagingBranchPlan, "eligible"> | undefined,
-  next: Pick<StagingBranchPlan, "eligible">,
-): { entering: number[]; leaving: number[]; moved: number[] } {
-  const old = new Map((previous?.eligible ?? []).map((p) => [p.number, p.head]));
-  const now = new Map(next.eligible.map((p) => [p.number, p.head]));
-  return {
-    entering: [...now.keys()].filter((n) => !old.has(n)),
-    leaving: [...old.keys()].filter((n) => !now.has(n)),
-    moved: [...now.keys()].filter((n) => old.has(n) && old.get(n) !== now.get(n)),
-  };
-}

@@ -14,6 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { projectRoot } from "../../lib/project";
 import { ensureKernelFixture } from "../kernelFixture";
 import { type ScenarioName, scenarioNames } from "./scenarios";
 import { startSimulator, type WatchedRemote } from "./server";
@@ -36,7 +37,7 @@ function options() {
         "kernel-fixture": { type: "string" },
         "state-file": {
           type: "string",
-          default: path.resolve(__dirname, "../../.local/kernelci-simulator.json"),
+          default: path.join(projectRoot, ".local/kernelci-simulator.json"),
         },
       },
     }).values;

@@ -2,33 +2,24 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
+import { readEngineEnv } from "../../lib/engineEnv";
+import { projectRoot } from "../../lib/project";
 import { createLocalForge } from "../../local/forge";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+export const repoRoot = projectRoot;
 
 /**
  * The environment scripts/setup wrote for the real engine. The engine layer of the tests
  * always runs: without an engine it fails here, saying how to install one.
  */
 export function engineEnv(): Record<string, string> {
-  const file = path.join(repoRoot, ".pulumi/engine.env");
-  if (!fs.existsSync(file)) {
+  const env = readEngineEnv(repoRoot, { PATH: process.env.PATH });
+  if (env === null) {
     throw new Error(
-      `No Pulumi engine installed (${file} is missing): run scripts/setup, then npm test again.`,
+      `No Pulumi engine installed (${path.join(repoRoot, ".pulumi/engine.env")} is missing): run scripts/setup, then npm test again.`,
     );
   }
-  const env: Record<string, string> = {};
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (m) env[m[1]] = m[2];
-  }
-  const { PATH_PREPEND, LOCAL_BACKEND_URL, ...rest } = env;
-  return {
-    ...rest,
-    PATH: `${PATH_PREPEND}:${process.env.PATH}`,
-    PULUMI_BACKEND_URL: LOCAL_BACKEND_URL,
-    PULUMI_CONFIG_PASSPHRASE: "kernelci-local-only",
-  };
+  return { ...env, PULUMI_CONFIG_PASSPHRASE: "kernelci-local-only" };
 }
 
 /** The project's own CLI, found where scripts/setup put it. */

@@ -89,6 +89,34 @@ export function stackFileConfig(stack: StackName): Record<string, unknown> {
   return config;
 }
 
+/** The keys of the stack configuration that are Pulumi secrets. */
+export const secretConfigKeys = ["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"];
+export const isSecretConfigKey = (key: string) => secretConfigKeys.includes(key);
+
+/**
+ * A committed stack's configuration as Pulumi hands it to the program (key -> string): the
+ * stack file's plain values plus planted secrets, after `edit` (setting a key to undefined
+ * deletes it).
+ */
+export function rawStackConfig(
+  stack: StackName,
+  edit: (config: Record<string, unknown>) => void = () => undefined,
+): Record<string, string> {
+  const plain = stackFileConfig(stack);
+  const config: Record<string, unknown> = { ...plain, ...plantedSecrets(plain) };
+  edit(config);
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/** The value of an output (or plain value), for assertions. */
+export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise<T>((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
 export interface ProgramRun {
   resources: Registered[];
   outputs: Record<string, unknown>;
@@ -104,18 +132,13 @@ export async function runProgram(
   /** `build` stands for the contents images are built from: another build, other digests. */
   options: { preview?: boolean; build?: string } = {},
 ): Promise<ProgramRun> {
-  const plain = stackFileConfig(stack);
-  const secrets = plantedSecrets(plain);
-  // Stacks that build render their Dockerfiles from synthetic kernelci-core templates.
-  const images = plain["kernelci:images"] as { build: boolean; toolchains?: [] } | undefined;
-  if (images?.build) {
-    plain["kernelci:images"] = { ...images, sourceDir: syntheticCheckouts(images.toolchains ?? []) };
-  }
-  const merged: Record<string, unknown> = { ...plain, ...secrets, ...overrides };
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(merged)) {
-    if (value !== undefined) config[key] = typeof value === "string" ? value : JSON.stringify(value);
-  }
+  const config = rawStackConfig(stack, (c) => {
+    // Stacks that build render their Dockerfiles from synthetic kernelci-core templates.
+    const images = c["kernelci:images"] as { build: boolean; toolchains?: [] } | undefined;
+    if (images?.build)
+      c["kernelci:images"] = { ...images, sourceDir: syntheticCheckouts(images.toolchains ?? []) };
+    Object.assign(c, overrides);
+  });
   const registered: Omit<Registered, "urn" | "dependencies">[] = [];
   registrations.clear();
   await pulumi.runtime.setMocks(
@@ -145,7 +168,7 @@ export async function runProgram(
     stack,
     options.preview ?? false,
   );
-  pulumi.runtime.setAllConfig(config, Object.keys(secrets));
+  pulumi.runtime.setAllConfig(config, secretConfigKeys);
   // No git revision exists under mocks: deploy the committed fixture of kernelci-pipeline config/.
   process.env.KCI_PIPELINE_CONFIG_DIR ??= path.join(repoRoot, "local/kernelci-pipeline/config");
   const program: { exports: Record<string, unknown> } = { exports: {} };
@@ -160,9 +183,7 @@ export async function runProgram(
   }));
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program.exports)) {
-    outputs[key] = await new Promise((resolve) =>
-      (pulumi.output(value) as pulumi.Output<unknown>).apply(resolve),
-    );
+    outputs[key] = await promiseOf(value);
   }
   return { resources, outputs };
 }

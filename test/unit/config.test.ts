@@ -1,17 +1,8 @@
 import { ConfigError, parseStackConfig } from "../../config/load";
-import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
+import { isSecretConfigKey as isSecret, rawStackConfig, type StackName } from "../support/mockProgram";
 
-function raw(stack: StackName, overrides: Record<string, unknown> = {}): Record<string, string> {
-  const plain = stackFileConfig(stack);
-  const merged: Record<string, unknown> = { ...plain, ...plantedSecrets(plain), ...overrides };
-  return Object.fromEntries(
-    Object.entries(merged)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-}
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
-const isSecret = (key: string) => secretKeys.has(key);
+const raw = (stack: StackName, overrides: Record<string, unknown> = {}) =>
+  rawStackConfig(stack, (config) => Object.assign(config, overrides));
 
 function problems(fn: () => unknown): string[] {
   try {

@@ -1,23 +1,10 @@
 import { ConfigError, parseStackConfig } from "../../config/load";
-import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
-
-const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
+import { isSecretConfigKey, rawStackConfig, type StackName } from "../support/mockProgram";
 
 /** The problems reported for a committed stack file with `edit` applied to its raw config. */
 function problems(stack: StackName, edit: (config: Record<string, unknown>) => void): string[] {
-  const plain = stackFileConfig(stack);
-  const config: Record<string, unknown> = structuredClone({
-    ...plain,
-    ...plantedSecrets(plain),
-  });
-  edit(config);
-  const raw = Object.fromEntries(
-    Object.entries(config)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
   try {
-    parseStackConfig(raw, (key) => secretKeys.has(key), `Pulumi.${stack}.yaml`);
+    parseStackConfig(rawStackConfig(stack, edit), isSecretConfigKey, `Pulumi.${stack}.yaml`);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems;
     throw e;

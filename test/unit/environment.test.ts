@@ -56,12 +56,14 @@ const expected = {
       ...pipelineServiceNames,
       "api",
       "job-retry",
+      "kcibot",
+      "kcibot",
       "kernelci-backend",
       "kernelci-frontend",
       "kernelci-storage",
     ].sort(),
     statefulSets: ["jenkins", "mongo", "mongo", "redis", "redis"],
-    namespaces: ["kernelci-api", "kernelci-legacy", "kernelci-pipeline"],
+    namespaces: ["kernelci-api", "kernelci-bot", "kernelci-legacy", "kernelci-pipeline"],
     dockerImages: builtImages,
   },
   production: {
@@ -92,7 +94,15 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
     const ingresses = names(resources, "kubernetes:networking.k8s.io/v1:Ingress");
     expect(ingresses).toEqual(
       stack === "staging"
-        ? ["api", "jenkins", "kernelci-backend", "kernelci-frontend", "kernelci-storage", "lava-callback"]
+        ? [
+            "api",
+            "jenkins",
+            "kcibot",
+            "kernelci-backend",
+            "kernelci-frontend",
+            "kernelci-storage",
+            "lava-callback",
+          ]
         : ["api", "kernelci-storage", "lava-callback"],
     );
   });
@@ -170,7 +180,9 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
     expect(outputs.apiUrl).toMatch(/^https:\/\//);
     expect(outputs.callbackUrl).toMatch(/^https:\/\//);
     const services = outputs.services as { name: string; image: string }[];
-    expect(services.map((s) => s.name)).toEqual(expect.arrayContaining(expected[stack].deployments));
+    // kcibot deploys the environment; it is not one of its services.
+    const kernelciServices = expected[stack].deployments.filter((d) => d !== "kcibot");
+    expect(services.map((s) => s.name)).toEqual(expect.arrayContaining(kernelciServices));
     for (const s of services) expect(isPinned(s.image)).toBe(true);
     const images = outputs.images as Record<string, { reference: string; source?: { repo: string } }>;
     expect(images.pipeline.source?.repo).toBe("kernelci-pipeline");

@@ -3,8 +3,9 @@ import { githubSchema } from "../../config/github";
 import { ConfigError, parseStackConfig } from "../../config/load";
 import { stagingSchema } from "../../config/staging";
 import {
-  plantedSecrets,
+  isSecretConfigKey,
   type Registered,
+  rawStackConfig,
   runProgram,
   type StackName,
   stackFileConfig,
@@ -168,22 +169,13 @@ describe("secrets and the switch of the GitHub side", () => {
 });
 
 describe("configuration of the GitHub side", () => {
-  const secretKeys = new Set(["kernelci:secrets", "kernelci:labTokens", "kernelci:actionsSecrets"]);
   function problems(
     stack: StackName,
     edit: (config: Record<string, Record<string, unknown>>) => void,
   ): string[] {
-    const plain = stackFileConfig(stack);
-    const config = structuredClone({ ...plain, ...plantedSecrets(plain) }) as Record<
-      string,
-      Record<string, unknown>
-    >;
-    edit(config);
-    const raw = Object.fromEntries(
-      Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-    );
+    const raw = rawStackConfig(stack, (config) => edit(config as Record<string, Record<string, unknown>>));
     try {
-      parseStackConfig(raw, (key) => secretKeys.has(key), `Pulumi.${stack}.yaml`);
+      parseStackConfig(raw, isSecretConfigKey, `Pulumi.${stack}.yaml`);
       return [];
     } catch (err) {
       if (err instanceof ConfigError) return err.problems;

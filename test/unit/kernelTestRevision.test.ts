@@ -143,5 +143,13 @@ describe("kernel test revisions", () => {
     expect((await diff(inputs("k2")))?.changes).toBe(true);
     const updated = await kernelTestRevisionProvider.update?.("id", created.outs, inputs("k2"));
     expect(updated?.outs).toMatchObject({ tree: "mainline", branch: "staging-mainline" });
+
+    // A refresh sees the branch as it is now: moved outside, then deleted.
+    const state = updated.outs;
+    expect((await kernelTestRevisionProvider.read("id", state)).props?.commit).toBe(state.commit);
+    git(remote, "update-ref", "refs/heads/staging-mainline", created.outs.commit);
+    expect((await kernelTestRevisionProvider.read("id", state)).props?.commit).toBe(created.outs.commit);
+    git(remote, "update-ref", "-d", "refs/heads/staging-mainline");
+    expect((await kernelTestRevisionProvider.read("id", state)).props?.commit).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { jenkinsSeedProvider } from "../../providers/jenkinsSeed";
 import { kernelTestRevisionProvider } from "../../providers/kernelTestRevision";
 import { pipeCleanerProvider } from "../../providers/pipeCleaner";
 import { rootfsBuildProvider } from "../../providers/rootfsBuild";
-import { plantedSecrets, type StackName, stackFileConfig } from "../support/mockProgram";
+import { isSecretConfigKey, promiseOf, rawStackConfig, type StackName } from "../support/mockProgram";
 
 interface Registered {
   type: string;
@@ -36,16 +36,10 @@ beforeEach(() => {
 
 /** A stack's configuration as the program loads it, with `procedure` keys overridden. */
 function stackConfig(stack: StackName, procedure: Record<string, unknown> = {}): LoadedConfig {
-  const plain = stackFileConfig(stack);
-  const raw: Record<string, string> = {};
-  const merged = { ...plain, ...plantedSecrets(plain) };
-  merged["kernelci:procedure"] = { ...(plain["kernelci:procedure"] as object), ...procedure };
-  for (const [k, v] of Object.entries(merged)) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
-  const parsed = parseStackConfig(
-    raw,
-    (key) => /secrets|labTokens|actionsSecrets/.test(key),
-    `Pulumi.${stack}.yaml`,
-  );
+  const raw = rawStackConfig(stack, (config) => {
+    config["kernelci:procedure"] = { ...(config["kernelci:procedure"] as object), ...procedure };
+  });
+  const parsed = parseStackConfig(raw, isSecretConfigKey, `Pulumi.${stack}.yaml`);
   const loaded: Record<string, unknown> = { ...parsed };
   for (const section of secretSections) loaded[section] = pulumi.secret(parsed[section]);
   return loaded as LoadedConfig;
@@ -58,7 +52,6 @@ class Environment extends pulumi.CustomResource {
   }
 }
 
-const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
 async function wire(config: LoadedConfig) {
@@ -88,7 +81,7 @@ describe("the procedure around the rollout", () => {
       branchPrefix: "",
       trees: [{ name: "kernelci.org", branch: "linux-6.18.y" }],
     });
-    expect(await resolve(after.pipeCleaner?.commit as pulumi.Output<string>)).toBe("c0ffee");
+    expect(await promiseOf(after.pipeCleaner?.commit as pulumi.Output<string>)).toBe("c0ffee");
     expect(byName("-pipe-cleaner")?.inputs).toMatchObject({
       // Pulumi.production.yaml: a tree of its own, which the production trigger (--trees=!kernelci) watches.
       tree: "kernelci-deploy",
@@ -142,11 +135,11 @@ describe("the procedure around the rollout", () => {
   it("drains and revises again only when the rollout changes", async () => {
     const config = stackConfig("production");
     const { rolloutKey } = await import("../../components/procedure");
-    const a = await resolve(rolloutKey(config, ["sha-1"]));
-    expect(await resolve(rolloutKey(config, ["sha-1"]))).toBe(a);
-    expect(await resolve(rolloutKey(config, ["sha-2"]))).not.toBe(a);
+    const a = await promiseOf(rolloutKey(config, ["sha-1"]));
+    expect(await promiseOf(rolloutKey(config, ["sha-1"]))).toBe(a);
+    expect(await promiseOf(rolloutKey(config, ["sha-2"]))).not.toBe(a);
     expect(
-      await resolve(
+      await promiseOf(
         rolloutKey(stackConfig("production", { drain: { enabled: true, timeoutMinutes: 5 } }), ["sha-1"]),
       ),
     ).toBe(a);

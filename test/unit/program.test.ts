@@ -32,3 +32,16 @@ describe("the production rollout key", () => {
     expect(await drainKey("release-2")).not.toBe(first);
   });
 });
+
+describe("the update procedure's steps", () => {
+  it("are children of the procedure component", async () => {
+    const { resources } = await runProgram("production");
+    const steps = resources.filter((r) => /^pulumi-nodejs:dynamic\/kernelci:/.test(r.type));
+    expect(steps.map((s) => s.name).sort()).toEqual(
+      expect.arrayContaining(["procedure-drain", "procedure-pipe-cleaner", "procedure-trigger-resume"]),
+    );
+    for (const step of steps) {
+      expect(step.urn).toContain(`kernelci:procedure:UpdateProcedure$${step.type}::${step.name}`);
+    }
+  });
+});

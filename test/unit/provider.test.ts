@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defineProvider, dynamicResource } from "../../providers/provider";
+import { promiseOf as value } from "../support/mockProgram";
 
 interface Inputs {
   target: string;
@@ -104,7 +105,6 @@ describe("the resource class of a provider (mocks)", () => {
     ),
   );
   class Counter extends dynamicResource(counter) {}
-  const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
 
   it("registers the type kernelci:Counter with typed outputs, secrets as secrets", async () => {
     const res = new Counter("c", { target: "a", limit: pulumi.output(2), token: "PLANTED-5ecret" });

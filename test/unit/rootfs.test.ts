@@ -1,13 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  dayStamp,
-  digestDirectory,
-  isRootfsVersion,
-  nextRootfsVersion,
-  rootfsUrls,
-} from "../../lib/kernelci/rootfs";
+import { parseDatedTag, tagDay } from "../../lib/git/tags";
+import { digestDirectory, nextRootfsVersion, rootfsUrls } from "../../lib/kernelci/rootfs";
 import { type RootfsBuildInputs, rootfsBuildProvider } from "../../providers/rootfsBuild";
 import { type ActionsDouble, startActions } from "../support/actionsServer";
 
@@ -18,9 +13,9 @@ describe("rootfs versions and URLs", () => {
     expect(nextRootfsVersion(day, [])).toBe("20261120.0");
     expect(nextRootfsVersion(day, ["20261119.4", "20261120.0", "20261120.2"])).toBe("20261120.3");
     expect(nextRootfsVersion(new Date("2026-11-21T00:00:00Z"), ["20261120.3"])).toBe("20261121.0");
-    expect(dayStamp(day)).toBe("20261120");
-    expect(isRootfsVersion("20261120.10")).toBe(true);
-    expect(isRootfsVersion("2026112.1")).toBe(false);
+    expect(tagDay(day)).toBe("20261120");
+    expect(parseDatedTag("", "20261120.10")).not.toBeNull();
+    expect(parseDatedTag("", "2026112.1")).toBeNull();
   });
 
   it("fills the URL template for every variant and arch", () => {
@@ -78,7 +73,7 @@ describe("the RootfsBuild provider", () => {
 
   it("builds a new version, following the exact run, with no token in its outputs", async () => {
     const created = await rootfsBuildProvider.create(inputs());
-    const today = dayStamp(new Date());
+    const today = tagDay(new Date());
     expect(created.outs).toMatchObject({
       version: `${today}.0`,
       urls: { "bookworm/amd64": `https://storage/bookworm/${today}.0/amd64/rootfs.cpio.gz` },

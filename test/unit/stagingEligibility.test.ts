@@ -7,7 +7,7 @@ import {
   isTrusted,
   skipReason,
 } from "../../lib/staging/eligibility";
-import { changedPlanKeys, describePlanChange, type StagingBranchPlan } from "../../lib/staging/plan";
+import { changedPlanKeys, type StagingBranchPlan } from "../../lib/staging/plan";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 
@@ -178,14 +178,9 @@ describe("the diff decision", () => {
       eligible: [...plan.eligible, { number: 4, head: "4".repeat(40), author: "a", title: "" }],
     };
     expect(changedPlanKeys(plan, entering)).toEqual(["eligible"]);
-    expect(describePlanChange(plan, entering)).toEqual({ entering: [4], leaving: [], moved: [] });
     const moved = { ...plan, eligible: [plan.eligible[0], { ...plan.eligible[1], head: "9".repeat(40) }] };
-    expect(describePlanChange(plan, moved)).toEqual({ entering: [], leaving: [], moved: [2] });
-    expect(describePlanChange(plan, { ...plan, eligible: [plan.eligible[1]] })).toEqual({
-      entering: [],
-      leaving: [1],
-      moved: [],
-    });
+    expect(changedPlanKeys(plan, moved)).toEqual(["eligible"]);
+    expect(changedPlanKeys(plan, { ...plan, eligible: [plan.eligible[1]] })).toEqual(["eligible"]);
     expect(changedPlanKeys(plan, { ...plan, base: "c".repeat(40), patchesDigest: "sha256:y" })).toEqual([
       "base",
       "patchesDigest",

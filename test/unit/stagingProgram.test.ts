@@ -7,7 +7,7 @@ import { stagingSchema } from "../../config/staging";
 import { createForge } from "../../lib/forge";
 import { createLocalForge } from "../../local/forge";
 import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
-import { stackFileConfig } from "../support/mockProgram";
+import { promiseOf, stackFileConfig } from "../support/mockProgram";
 
 // The staging stack's github forge, pointed at the REST double and at fixture repositories:
 // the component plans from GitHub with the secret token, and the token reaches no output.
@@ -52,7 +52,7 @@ describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
     const config = stagingConfig();
     const token = "PLANTED-githubToken-5ecret";
     const branches = new StagingBranches("staging", { config, githubToken: pulumi.secret(token) });
-    const heads = await new Promise<Record<string, string>>((resolve) => branches.heads.apply(resolve));
+    const heads = await promiseOf(branches.heads);
 
     expect(server.requests.length).toBeGreaterThan(0);
     expect(server.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);

@@ -81,6 +81,16 @@ describe("the StagingBranch provider, called directly", () => {
     expect(git(remote.dir, ["show", "refs/heads/staging.kernelci.org:c.txt"])).toBe("c\n");
   });
 
+  it("reads the branch head as it is now, for a refresh", async () => {
+    const { remote, inputs } = fixture("read");
+    const { outs } = await provider.create(inputs);
+    expect((await provider.read("id", outs)).props?.head).toBe(outs.head);
+    remote.setRef("refs/heads/staging.kernelci.org", inputs.base);
+    expect(await provider.read("id", outs)).toEqual({ id: "id", props: { ...outs, head: inputs.base } });
+    git(remote.dir, ["update-ref", "-d", "refs/heads/staging.kernelci.org"]);
+    expect((await provider.read("id", outs)).props?.head).toBeNull();
+  });
+
   it("leaves the remote alone on delete", async () => {
     const { remote, inputs } = fixture("delete");
     const { outs } = await provider.create(inputs);

@@ -1,4 +1,4 @@
-import { dispatchAndWait, WorkflowRunFailure } from "../../lib/actions/workflowRun";
+import { actionsClient, dispatchAndWait, WorkflowRunFailure } from "../../lib/actions/workflowRun";
 import { type ActionsDouble, startActions } from "../support/actionsServer";
 import { fakeClock } from "../support/clock";
 
@@ -20,7 +20,13 @@ describe("GitHub Actions workflow runs", () => {
   });
 
   it("follows the exact dispatched run (not the decoy) and checks its conclusion", async () => {
-    const run = await dispatchAndWait(workflow(), { version: "20261120.0" }, "ghp_test", policy, clock());
+    const run = await dispatchAndWait(
+      actionsClient("ghp_test", actions.url),
+      workflow(),
+      { version: "20261120.0" },
+      policy,
+      clock(),
+    );
     expect(run.conclusion).toBe("success");
     expect(run.url).toBe(`https://github.invalid/kernelci/kernelci-core/actions/runs/${run.runId}`);
     expect(actions.dispatches).toEqual([
@@ -30,7 +36,7 @@ describe("GitHub Actions workflow runs", () => {
 
   it("fails when the run completes without success, with the run URL", async () => {
     actions.behaviour.conclusion = "failure";
-    const failure = dispatchAndWait(workflow(), {}, "ghp_test", policy, clock());
+    const failure = dispatchAndWait(actionsClient("ghp_test", actions.url), workflow(), {}, policy, clock());
     await expect(failure).rejects.toThrow(WorkflowRunFailure);
     await expect(failure).rejects.toThrow(
       /Workflow run https:\/\/github.invalid\/kernelci\/kernelci-core\/actions\/runs\/\d+ completed with conclusion failure/,
@@ -40,14 +46,22 @@ describe("GitHub Actions workflow runs", () => {
   it("gives up at the deadline, naming the run and its last status", async () => {
     actions.behaviour.pollsToComplete = Number.POSITIVE_INFINITY;
     await expect(
-      dispatchAndWait(workflow(), {}, "ghp_test", { ...policy, timeoutMs: 30 }, clock()),
+      dispatchAndWait(
+        actionsClient("ghp_test", actions.url),
+        workflow(),
+        {},
+        { ...policy, timeoutMs: 30 },
+        clock(),
+      ),
     ).rejects.toThrow(
       /Workflow run https:\/\/github.invalid\/.*\/runs\/\d+ did not complete within 0\.0 min \(last status: in_progress\)/,
     );
   });
 
   it("reports a refused dispatch with its status and says nothing was built", async () => {
-    await expect(dispatchAndWait(workflow(), {}, "wrong", policy, clock())).rejects.toThrow(
+    await expect(
+      dispatchAndWait(actionsClient("wrong", actions.url), workflow(), {}, policy, clock()),
+    ).rejects.toThrow(
       /Dispatching kernelci\/kernelci-core workflow rootfs.yml on main failed \(HTTP 401\).*Nothing was built/,
     );
   });
