@@ -57,7 +57,6 @@ const expected = {
       "api",
       "job-retry",
       "kcibot",
-      "kcibot",
       "kernelci-backend",
       "kernelci-frontend",
       "kernelci-storage",
