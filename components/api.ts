@@ -31,6 +31,7 @@ export interface ApiArgs {
   namespace: pulumi.Input<string>;
   image: pulumi.Input<string>;
   host: string;
+  aliases: string[];
   tlsIssuer: string;
   ingressClass: string;
   adminUsername: string;
@@ -119,7 +120,7 @@ export class Api extends pulumi.ComponentResource {
     const annotations = { "nginx.ingress.kubernetes.io/proxy-body-size": "32m" };
     this.url = publicService(
       name,
-      { namespace, app, host, port, tlsIssuer, ingressClass, annotations },
+      { namespace, app, host, aliases: args.aliases, port, tlsIssuer, ingressClass, annotations },
       { parent: this },
     ).url;
     this.workloads = [workload];

@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../config/load";
 import { renderKernelciToml } from "../pipeline/kernelciToml";
+import { withPushedBranches } from "../pipeline/pipeCleanerTree";
 import { Pipeline } from "../pipeline/pipeline";
+import { checkSettingsNames } from "../pipeline/pipelineYaml";
 import { pipelineServices, secretKeys } from "../pipeline/services";
 import { Api, apiServiceUrl } from "./api";
 import type { ImageOutput, Images } from "./images";
@@ -55,7 +57,11 @@ export function createDatabases(
     opts,
   );
   if (api.mongo.mode !== "in-cluster") return { redis };
-  const mongoArgs = { size: api.mongo.size, storageClass: api.mongo.storageClass ?? storageClass };
+  const mongoArgs = {
+    size: api.mongo.size,
+    storageClass: api.mongo.storageClass ?? storageClass,
+    requests: api.mongo.requests,
+  };
   const mongo = new Mongo(`${name}-mongo`, { namespace, image: ref.mongo, ...mongoArgs, rolloutAfter }, opts);
   return { redis, mongo };
 }
@@ -76,6 +82,7 @@ export function createApiSide(
       namespace,
       image: ref.api,
       host: api.host,
+      aliases: api.aliases,
       ...webSettings(config),
       adminUsername: api.adminUsername,
       adminEmail: api.adminEmail,
@@ -97,7 +104,13 @@ export function createApiSide(
     driver: storage.driver,
     jwtSecret: s.storageJwtSecret,
     uploader: storage.uploader,
-    azure: storage.azure && { ...storage.azure, key: s.storageAzureKey ?? "" },
+    azure: storage.azure && {
+      ...storage.azure,
+      // platformRules requires the three when the driver is azure.
+      account: s.storageAzureAccount ?? "",
+      key: s.storageAzureKey ?? "",
+      sasToken: s.storageAzureSasToken ?? "",
+    },
   }));
   const storageService = new Storage(
     `${name}-storage`,
@@ -116,7 +129,7 @@ export function createApiSide(
   return { redis, mongo, api: kernelciApi, storage: storageService };
 }
 
-/** The pipeline Secret's content: kernelci.toml, the API token, KCIDB and build credentials. */
+/** The pipeline Secret's content: kernelci.toml, KCIDB, SSH and build credentials. */
 export function pipelineSecretData(config: LoadedConfig): pulumi.Output<Record<string, string>> {
   const { pipeline, storage } = config;
   return pulumi.all([config.secrets, config.labTokens]).apply(
@@ -128,12 +141,34 @@ export function pipelineSecretData(config: LoadedConfig): pulumi.Output<Record<s
         storageToken: storageToken(s.storageJwtSecret, storage.uploader),
         labTokens: tokens,
         kcidb: pipeline.kcidb.enabled ? pipeline.kcidb : undefined,
+        imagePrefix: config.images.prefix,
+        jwtSecret: s.pipelineJwtSecret,
       }),
-      [secretKeys.apiToken]: s.apiToken,
       ...(s.kcidbCredentials ? { [secretKeys.kcidbCredentials]: s.kcidbCredentials } : {}),
+      ...(s.kcidbRest ? { [secretKeys.kcidbRest]: s.kcidbRest } : {}),
+      ...(s.sshKey ? { [secretKeys.sshKey]: s.sshKey } : {}),
       ...(s.buildKubeconfig ? { [secretKeys.kubeconfig]: s.buildKubeconfig } : {}),
     }),
   );
+}
+
+/**
+ * The deployed kernelci-pipeline config/: kernelci.toml's names must be entries of it, and the
+ * kernel test revisions this program pushes must be branches the trigger checks out.
+ */
+export function deployedPipelineConfig(config: LoadedConfig, files: pulumi.Input<Record<string, string>>) {
+  const { pipeline } = config;
+  const kernel = config.procedure.kernel;
+  return pulumi.output(files).apply((all) => {
+    checkSettingsNames(all, pipeline);
+    return kernel
+      ? withPushedBranches(all, {
+          tree: kernel.apiTree,
+          url: kernel.remote,
+          branches: kernel.trees.map((tree) => `${kernel.branchPrefix}${tree.name}`),
+        })
+      : all;
+  });
 }
 
 /** The pipeline services, their trigger waiting for the whole API side. */
@@ -157,14 +192,19 @@ export function createPipelineServices(
         tarballVolumeSize: pipeline.tarballVolumeSize,
         callbackHost: pipeline.callbackHost,
         apiUrl,
+        instance: pipeline.instance,
+        jobRetry: pipeline.jobRetry,
         schedulers: pipeline.schedulers,
         kcidb: pipeline.kcidb.enabled,
       }),
       images: { pipeline: ref.pipeline, lavaCallback: ref.lavaCallback },
-      configFiles: args.pipelineConfigFiles,
+      configFiles: deployedPipelineConfig(config, args.pipelineConfigFiles),
       secretData: pipelineSecretData(config),
+      apiToken: config.secrets.apply((s) => s.apiToken),
+      credentialsArchive: config.secrets.apply((s) => s.buildCredentials),
       apiUrl,
       ...webSettings(config),
+      ingressClass: pipeline.ingressClass ?? kubernetes.ingressClass,
       storageClass: kubernetes.storageClass,
       rolloutAfter,
       triggerAfter: [apiSide.redis, apiSide.api, apiSide.storage, ...(apiSide.mongo ? [apiSide.mongo] : [])],

@@ -1,12 +1,22 @@
 /** The kernelci images an environment runs, keyed like `images.tags` in the configuration. */
 export type KernelciImage = "api" | "pipeline" | "lavaCallback" | "kernelci";
 
-/** Where each kernelci image is built from: a repository checkout and its Dockerfile. */
-export const kernelciImageSources: Record<KernelciImage, { repo: string; dockerfile: string }> = {
-  api: { repo: "kernelci-api", dockerfile: "docker/api/Dockerfile" },
-  pipeline: { repo: "kernelci-pipeline", dockerfile: "docker/Dockerfile" },
-  lavaCallback: { repo: "kernelci-pipeline", dockerfile: "docker/lava-callback/Dockerfile" },
-  kernelci: { repo: "kernelci-core", dockerfile: "Dockerfile" },
+/** One `kci docker build <image> <fragments…> [--arch <arch>]` of kernelci-core. */
+export interface KciImage {
+  image: string;
+  arch?: string;
+  fragments: string[];
+}
+
+/**
+ * The four kernelci images: `kci docker build kernelci [api|pipeline|lava-callback]` (kernelci-core
+ * .github/workflows/docker_images.yml), and the repository whose revision each is reported with.
+ */
+export const kernelciImages: Record<KernelciImage, KciImage & { repo: string }> = {
+  kernelci: { image: "kernelci", fragments: [], repo: "kernelci-core" },
+  api: { image: "kernelci", fragments: ["api"], repo: "kernelci-api" },
+  pipeline: { image: "kernelci", fragments: ["pipeline"], repo: "kernelci-pipeline" },
+  lavaCallback: { image: "kernelci", fragments: ["lava-callback"], repo: "kernelci-pipeline" },
 };
 
 /** `docker.io/kernelci/staging-kernelci:api`: all kernelci images share one repository. */
@@ -14,17 +24,32 @@ export function kernelciImageName(registry: string, prefix: string, tag: string)
   return `${registry}/${prefix}kernelci:${tag}`;
 }
 
+/** An entry of `images.toolchains`: one image per arch, or one without arch. */
 export interface Toolchain {
   image: string;
   arches: string[];
   fragments: string[];
 }
 
-/** `{registry}/{prefix}{image}:{arch}-{fragments}`, one per arch (kernelci-core naming). */
-export function toolchainImageNames(registry: string, prefix: string, toolchain: Toolchain): string[] {
-  return toolchain.arches.map((arch) =>
-    [`${registry}/${prefix}${toolchain.image}:${arch}`, ...toolchain.fragments].join("-"),
-  );
+export function toolchainImages(toolchain: Toolchain): KciImage[] {
+  const { image, fragments } = toolchain;
+  return toolchain.arches.length === 0
+    ? [{ image, fragments }]
+    : toolchain.arches.map((arch) => ({ image, arch, fragments }));
+}
+
+/**
+ * `{registry}/{prefix}{image}:{arch}-{fragments…}`, or no tag at all: kci's naming
+ * (kernelci-core kernelci/docker.py, get_image_name), its `--prefix` being `{registry}/{prefix}`.
+ */
+export function kciImageName(registry: string, prefix: string, image: KciImage): string {
+  const tag = [...(image.arch ? [image.arch] : []), ...image.fragments].join("-");
+  return `${registry}/${prefix}${image.image}${tag ? `:${tag}` : ""}`;
+}
+
+/** The template kci renders: `{image}-{arch}.jinja2`, or `{image}.jinja2` without arch. */
+export function kciTemplateName(image: KciImage): string {
+  return `${image.arch ? `${image.image}-${image.arch}` : image.image}.jinja2`;
 }
 
 /**

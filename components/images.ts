@@ -2,13 +2,16 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
+import { checkoutRevisions, dockerfileContext, renderDockerfiles, revisionArgs } from "./dockerfile";
 import {
+  type KciImage,
   type KernelciImage,
+  kciImageName,
   kernelciImageName,
-  kernelciImageSources,
+  kernelciImages,
   pinnedReference,
   type Toolchain,
-  toolchainImageNames,
+  toolchainImages,
 } from "./imageNames";
 
 /** The images of other projects an environment runs (mongo, redis, …), by role. */
@@ -20,7 +23,7 @@ export function thirdPartyImages(
   if (api.mongo.mode === "in-cluster") images.mongo = api.mongo.image;
   if (legacy.enabled) {
     Object.assign(images, {
-      mongo: api.mongo.mode === "in-cluster" ? api.mongo.image : "mongo:8.0",
+      mongo: api.mongo.mode === "in-cluster" ? api.mongo.image : "mongo:8",
       backend: legacy.backendImage,
       frontend: legacy.frontendImage,
       jenkins: legacy.jenkinsImage,
@@ -31,10 +34,12 @@ export function thirdPartyImages(
 
 export interface ImagesConfig {
   build: boolean;
-  registry: string;
+  /** Every built image is pushed to each; the first is the one deployed. */
+  registries: string[];
   prefix: string;
   sourceDir?: string;
-  tags: Record<KernelciImage, string>;
+  /** Without build: the existing reference (tag or digest) of each kernelci image. */
+  tags?: Record<KernelciImage, string>;
   toolchains: Toolchain[];
 }
 
@@ -42,9 +47,9 @@ export interface ImagesArgs {
   config: ImagesConfig;
   /** Images of other projects (mongo, redis, …) by role; pinned to their digest when building. */
   thirdParty: Record<string, string>;
-  /** Repository -> git SHA of the deployed revision, reported next to each image built from it. */
+  /** Repository -> git SHA of the deployed revision; default: the commits of the checkouts. */
   sourceRevisions?: pulumi.Input<Record<string, string>>;
-  /** Repository -> its build context directory, once written; default `<sourceDir>/<repo>`. */
+  /** Repository -> its checkout directory, once written; default `<sourceDir>/<repo>`. */
   checkout?: (repo: string) => pulumi.Input<string>;
 }
 
@@ -53,12 +58,30 @@ export interface ImageOutput {
   source?: { repo: string; revision?: string };
 }
 
+const sourceRepos = ["kernelci-core", "kernelci-api", "kernelci-pipeline"];
+
+/** What a building stack builds, by role: the four kernelci images, then `toolchains` by kci name. */
+export function imagesToBuild(config: ImagesConfig): { role: string; image: KciImage }[] {
+  return [
+    ...(Object.keys(kernelciImages) as KernelciImage[]).map((role) => ({
+      role,
+      image: kernelciImages[role],
+    })),
+    ...config.toolchains.flatMap(toolchainImages).map((image) => ({
+      role: kciImageName(config.registries[0], config.prefix, image).split("/").pop() ?? image.image,
+      image,
+    })),
+  ];
+}
+
 /**
- * Every image an environment runs. Stacks that build push the kernelci and toolchain images with
- * the stack's prefix and hand out `repository@sha256:` references; an image is rebuilt only when
- * its build context changes (docker.Image hashes the context). Third-party images are pinned to
- * the digest their tag has in the registry at deploy time, so preview shows when a tag moved.
- * The local stack builds nothing and registers no docker resource: it uses the configured tags.
+ * Every image an environment runs. Stacks that build do what kernelci-core's docker_images.yml
+ * does: render each Dockerfile from the deployed kernelci-core's config/docker templates, build
+ * it with the revisions it declares (core_rev, api_rev, pipeline_rev), and push it to every
+ * registry under kci's name; the first registry's `repository@sha256:` is deployed. An image is
+ * rebuilt only when its Dockerfile or revisions change. Third-party images are pinned to the
+ * digest their tag has at deploy time, so preview shows when a tag moved. The local stack builds
+ * nothing and registers no docker resource: it uses the configured references.
  */
 export class Images extends pulumi.ComponentResource {
   /** Role -> image reference, for the containers. */
@@ -68,17 +91,34 @@ export class Images extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:images:Images", name, {}, opts);
-    const { build, registry, prefix, sourceDir, tags, toolchains } = args.config;
-    const checkout = (repo: string) => args.checkout?.(repo) ?? path.join(sourceDir ?? "", repo);
+    const { build, registries, prefix, sourceDir, tags } = args.config;
     const refs: Record<string, pulumi.Output<string>> = {};
-    for (const key of Object.keys(kernelciImageSources) as KernelciImage[]) {
-      const imageName = kernelciImageName(registry, prefix, tags[key]);
-      refs[key] =
-        build && sourceDir
-          ? this.build(`${name}-${key}`, imageName, checkout(kernelciImageSources[key].repo), {
-              dockerfile: kernelciImageSources[key].dockerfile,
-            })
-          : pulumi.output(imageName);
+    let revisions = pulumi.output(args.sourceRevisions ?? {});
+    if (build && sourceDir) {
+      const checkout = (repo: string) => args.checkout?.(repo) ?? path.join(sourceDir, repo);
+      if (!args.sourceRevisions) revisions = pulumi.output(checkoutRevisions(sourceDir, sourceRepos));
+      const built = imagesToBuild(args.config);
+      const dockerfiles = pulumi.output(checkout("kernelci-core")).apply((core) =>
+        renderDockerfiles(
+          path.join(core, "config", "docker"),
+          `${registries[0]}/${prefix}`,
+          built.map((b) => b.image),
+        ),
+      );
+      built.forEach(({ role, image }, i) => {
+        refs[role] = this.build(
+          name,
+          args.config,
+          image,
+          dockerfiles.apply((all) => all[i]),
+          revisions,
+          sourceDir,
+        );
+      });
+    } else {
+      for (const role of Object.keys(kernelciImages) as KernelciImage[]) {
+        refs[role] = pulumi.output(kernelciImageName(registries[0], prefix, tags?.[role] ?? role));
+      }
     }
     for (const [role, image] of Object.entries(args.thirdParty)) {
       refs[role] = build
@@ -87,63 +127,59 @@ export class Images extends pulumi.ComponentResource {
             .sha256Digest.apply((digest) => pinnedReference(image, digest))
         : pulumi.output(image);
     }
-    if (build && sourceDir) {
-      const context = pulumi
-        .output(checkout("kernelci-core"))
-        .apply((dir) => path.join(dir, "config", "docker"));
-      for (const toolchain of toolchains) {
-        toolchainImageNames(registry, prefix, toolchain).forEach((imageName, i) => {
-          const arch = toolchain.arches[i];
-          refs[imageName.slice(imageName.lastIndexOf("/") + 1)] = this.build(
-            `${name}-${toolchain.image}-${arch}`,
-            imageName,
-            context,
-            {
-              dockerfile: path.join(toolchain.image, "Dockerfile"),
-              args: { ARCH: arch, FRAGMENTS: toolchain.fragments.join(" ") },
-            },
-          );
-        });
-      }
-    }
     this.refs = refs;
-    this.outputs = pulumi
-      .all([pulumi.all(refs), pulumi.output(args.sourceRevisions ?? {})])
-      .apply(([references, revisions]) =>
-        Object.fromEntries(
-          Object.entries(references).map(([role, reference]) => {
-            const source = kernelciImageSources[role as KernelciImage];
-            return [
-              role,
-              source
-                ? { reference, source: { repo: source.repo, revision: revisions[source.repo] } }
-                : { reference },
-            ];
-          }),
-        ),
-      );
+    this.outputs = pulumi.all([pulumi.all(refs), revisions]).apply(([references, known]) =>
+      Object.fromEntries(
+        Object.entries(references).map(([role, reference]) => {
+          const source = kernelciImages[role as KernelciImage];
+          return [
+            role,
+            source
+              ? { reference, source: { repo: source.repo, revision: known[source.repo] } }
+              : { reference },
+          ];
+        }),
+      ),
+    );
     this.registerOutputs({ outputs: this.outputs });
   }
 
+  /** One image: built and pushed to the first registry, tagged and pushed to the others. */
   private build(
     name: string,
-    imageName: string,
-    context: pulumi.Input<string>,
-    options: { dockerfile: string; args?: Record<string, string> },
+    { registries, prefix }: ImagesConfig,
+    image: KciImage,
+    dockerfile: pulumi.Output<string>,
+    revisions: pulumi.Output<Record<string, string>>,
+    sourceDir: string,
   ): pulumi.Output<string> {
-    const image = new docker.Image(
-      name,
+    const id = `${name}-${[image.image, image.arch, ...image.fragments].filter(Boolean).join("-")}`;
+    const context = dockerfile.apply((text) => dockerfileContext(path.join(sourceDir, ".dockerfiles"), text));
+    const built = new docker.Image(
+      id,
       {
-        imageName,
+        imageName: kciImageName(registries[0], prefix, image),
         build: {
           context,
-          dockerfile: pulumi.output(context).apply((dir) => path.join(dir, options.dockerfile)),
-          args: options.args,
+          dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
+          args: pulumi.all([dockerfile, revisions]).apply(([text, revs]) => revisionArgs(text, revs)),
           platform: "linux/amd64",
         },
       },
       { parent: this },
     );
-    return image.repoDigest;
+    registries.slice(1).forEach((registry, i) => {
+      const tag = new docker.Tag(
+        `${id}-mirror-${i + 1}`,
+        { sourceImage: built.imageName, targetImage: kciImageName(registry, prefix, image) },
+        { parent: this },
+      );
+      new docker.RegistryImage(
+        `${id}-mirror-${i + 1}`,
+        { name: tag.targetImage, triggers: { digest: built.repoDigest }, keepRemotely: true },
+        { parent: this },
+      );
+    });
+    return built.repoDigest;
   }
 }

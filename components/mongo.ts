@@ -6,6 +6,8 @@ export interface MongoArgs {
   image: pulumi.Input<string>;
   size: string;
   storageClass?: string;
+  /** Requests (and limits) of the container; default 2Gi/500m, limited to 4Gi/2. */
+  requests?: { memory: string; cpu: string };
   rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -31,7 +33,9 @@ export class Mongo extends pulumi.ComponentResource {
             image: args.image,
             ports: [27017],
             volumeMounts: [{ name: "data", mountPath: "/data/db" }],
-            resources: resources("2Gi", "500m", "4Gi", "2"),
+            resources: args.requests
+              ? resources(args.requests.memory, args.requests.cpu)
+              : resources("2Gi", "500m", "4Gi", "2"),
             probe: probe.exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"),
             startupSeconds: 30,
           }),

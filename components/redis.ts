@@ -36,7 +36,8 @@ export class Redis extends pulumi.ComponentResource {
             args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
             ports: [6379],
             volumeMounts: [{ name: "data", mountPath: "/data" }],
-            resources: resources("256Mi", "100m", "1Gi", "500m"),
+            // Requests of kernelci-api kube/aks/redis.yaml.
+            resources: resources("512Mi", "500m", "1Gi", "1"),
             probe: probe.exec("redis-cli", "ping"),
           }),
         ],

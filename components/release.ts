@@ -112,7 +112,7 @@ function website(args: ReleaseArgs, parent: pulumi.Resource, after: pulumi.Resou
       tlsIssuer: api.tlsIssuer,
       ingressClass: kubernetes.ingressClass,
       site: { revision: built.revision, context: built.context, digest: built.digest },
-      image: { build: images.build, registry: images.registry, prefix: images.prefix },
+      image: { build: images.build, registry: images.registries[0], prefix: images.prefix },
     },
     { parent, providers: [args.provider] },
   );

@@ -14,24 +14,36 @@ import {
 } from "./workload";
 
 const configDir = "/etc/kernelci-storage";
-const dataDir = "/workdir/data";
+/**
+ * The image's working directory (kernelci-storage Dockerfile): its cache/ and download/
+ * directories are relative to it (src/main.rs), so the volume is mounted here.
+ */
+const workDir = "/workdir";
 const port = 3000;
 
 export interface StorageSettings {
   driver: "local" | "azure";
   jwtSecret: string;
   uploader: string;
-  azure?: { account: string; container: string; key: string };
+  azure?: { account: string; container: string; key: string; sasToken: string };
 }
 
-/** kernelci-storage's config.toml: the driver, the JWT secret, and who may upload where. */
+/** kernelci-storage's config.toml: the driver and its credentials, the JWT secret, who may upload where. */
 export function renderStorageConfig(s: StorageSettings): string {
   return stringify({
     driver: s.driver,
     jwt_secret: s.jwtSecret,
-    ...(s.driver === "local" ? { local: { storage_path: dataDir } } : {}),
+    ...(s.driver === "local" ? { local: { storage_path: `${workDir}/storage` } } : {}),
+    // src/azure.rs reads all four keys and fails at start without one.
     ...(s.azure
-      ? { azure: { account: s.azure.account, key: s.azure.key, container: s.azure.container } }
+      ? {
+          azure: {
+            account: s.azure.account,
+            key: s.azure.key,
+            container: s.azure.container,
+            sastoken: s.azure.sasToken,
+          },
+        }
       : {}),
     users: [{ name: s.uploader, prefixes: [""] }],
   });
@@ -97,7 +109,7 @@ export class Storage extends pulumi.ComponentResource {
             ports: [port],
             volumeMounts: [
               { name: "config", mountPath: configDir, readOnly: true },
-              { name: "data", mountPath: dataDir },
+              { name: "data", mountPath: workDir },
             ],
             resources: resources("512Mi", "250m", "2Gi", "1"),
             probe: probe.http(port, "/"),

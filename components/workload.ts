@@ -27,6 +27,7 @@ export interface ContainerSpec {
   image: pulumi.Input<string>;
   command?: string[];
   args?: string[];
+  workingDir?: string;
   env?: k8s.types.input.core.v1.EnvVar[];
   ports?: number[];
   volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
@@ -44,6 +45,7 @@ export function container(spec: ContainerSpec): Container {
     image: spec.image,
     command: spec.command,
     args: spec.args,
+    workingDir: spec.workingDir,
     env: spec.env,
     ports: spec.ports?.map((containerPort) => ({ containerPort })),
     volumeMounts: spec.volumeMounts,
@@ -212,6 +214,8 @@ export interface IngressArgs {
   namespace: pulumi.Input<string>;
   app: string;
   host: string;
+  /** Further host names served by the same Ingress and certificate. */
+  aliases?: string[];
   port: number;
   tlsIssuer: string;
   ingressClass: string;
@@ -228,6 +232,7 @@ export function publicService(
   opts: pulumi.CustomResourceOptions,
 ): { resources: pulumi.CustomResource[]; url: string } {
   const svc = service(name, { namespace: args.namespace, app: args.app, port: args.port }, opts);
+  const hosts = [args.host, ...(args.aliases ?? [])];
   const entry = new k8s.networking.v1.Ingress(
     name,
     {
@@ -239,21 +244,19 @@ export function publicService(
       },
       spec: {
         ingressClassName: args.ingressClass,
-        tls: [{ hosts: [args.host], secretName: `${args.app}-tls` }],
-        rules: [
-          {
-            host: args.host,
-            http: {
-              paths: [
-                {
-                  path: "/",
-                  pathType: "Prefix",
-                  backend: { service: { name: args.app, port: { number: args.port } } },
-                },
-              ],
-            },
+        tls: [{ hosts: hosts, secretName: `${args.app}-tls` }],
+        rules: hosts.map((host) => ({
+          host,
+          http: {
+            paths: [
+              {
+                path: "/",
+                pathType: "Prefix",
+                backend: { service: { name: args.app, port: { number: args.port } } },
+              },
+            ],
           },
-        ],
+        })),
       },
     },
     opts,

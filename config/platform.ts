@@ -29,31 +29,46 @@ export const kubernetesSchema = z
       "set either a cluster (context and/or kubeconfig) or renderDir (render manifests to a directory), not both",
   });
 
+/**
+ * One `kci docker build <image> <fragments…> --arch <arch>` of kernelci-core's
+ * .github/workflows/docker_images.yml: one image per arch (none: a single image without arch).
+ */
 const toolchainSchema = z
   .object({
     image: z.string().min(1),
-    arches: z.array(z.string().min(1)).min(1),
+    arches: z.array(z.string().min(1)).default([]),
     fragments: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
-/** The kernelci images; built from the deployed revision, or existing tags on the local stack. */
+const registry = z
+  .string()
+  .regex(/^[a-z0-9.:-]+(\/[a-z0-9._-]+)*$/, "expected a registry and namespace like ghcr.io/kernelci");
+
+/** The kernelci images; built from the deployed revision, or existing references on the local stack. */
 export const imagesSchema = z
   .object({
     build: z.boolean(),
-    registry: z.string().min(1),
+    /** Every image is pushed to each (kernelci-core pushes to ghcr.io and Docker Hub); the first is deployed. */
+    registries: z.array(registry).min(1),
     prefix: z.string(),
     /** One checkout per repository (kernelci-core, kernelci-api, kernelci-pipeline) to build from. */
     sourceDir: z.string().min(1).optional(),
+    /** Without build: the reference of each kernelci image; with build: optional, the tag is kci's name. */
     tags: z
       .object({ api: z.string(), pipeline: z.string(), lavaCallback: z.string(), kernelci: z.string() })
-      .strict(),
+      .strict()
+      .optional(),
     toolchains: z.array(toolchainSchema).default([]),
   })
   .strict()
   .refine((i) => !i.build || i.sourceDir !== undefined, {
     message: "build: true needs images.sourceDir, the directory holding the checkouts to build from",
     path: ["sourceDir"],
+  })
+  .refine((i) => i.build || i.tags !== undefined, {
+    message: "build: false needs images.tags, the existing reference of each kernelci image",
+    path: ["tags"],
   });
 
 export const apiSchema = z
@@ -62,7 +77,10 @@ export const apiSchema = z
     tlsIssuer: z.string().min(1),
     adminUsername: z.string().min(1),
     adminEmail: z.email(),
-    accessTokenExpireSeconds: z.number().int().positive().default(3600),
+    /** kernelci-api api/config.py: access_token_expire_seconds defaults to 315360000 (ten years). */
+    accessTokenExpireSeconds: z.number().int().positive().default(315360000),
+    /** Further host names the API answers on (same Ingress, same certificate). */
+    aliases: z.array(hostname).default([]),
     smtp: z
       .object({ host: hostname, port: z.number().int().positive(), sender: z.email() })
       .strict()
@@ -72,18 +90,20 @@ export const apiSchema = z
         z
           .object({
             mode: z.literal("in-cluster"),
-            image: z.string().default("mongo:8.0"),
+            image: z.string().default("mongo:8"),
             size: quantity,
             storageClass: z.string().optional(),
+            /** Container requests (and limits): kernelci-api kube/aks/mongo.yaml asks 10Gi and 2 CPUs. */
+            requests: z.object({ memory: quantity, cpu: quantity }).strict().optional(),
           })
           .strict(),
         z.object({ mode: z.literal("external") }).strict(),
       ])
-      .default({ mode: "in-cluster", image: "mongo:8.0", size: "10Gi" }),
+      .default({ mode: "in-cluster", image: "mongo:8", size: "10Gi" }),
     redis: z
-      .object({ image: z.string().default("redis:7.4"), size: quantity })
+      .object({ image: z.string().default("redis:6.2"), size: quantity })
       .strict()
-      .default({ image: "redis:7.4", size: "1Gi" }),
+      .default({ image: "redis:6.2", size: "1Gi" }),
   })
   .strict();
 
@@ -95,14 +115,15 @@ export const storageSchema = z
     size: quantity.default("50Gi"),
     /** The identity the pipeline uploads as (the `email` claim of its storage token). */
     uploader: z.email().default("pipeline@kernelci.org"),
+    /** The account name, key and SAS token are secrets (secrets.storageAzure*). */
     azure: z
-      .object({ account: z.string().min(1), container: z.string().min(1) })
+      .object({ container: z.string().min(1) })
       .strict()
       .optional(),
   })
   .strict()
   .refine((s) => s.driver !== "azure" || s.azure !== undefined, {
-    message: "driver azure needs storage.azure.account and storage.azure.container",
+    message: "driver azure needs storage.azure.container",
     path: ["azure"],
   });
 
@@ -114,21 +135,58 @@ export const labSchema = z
   })
   .strict();
 
+/** A LAVA scheduler: its runtimes by name (`--runtimes`) or by lab type (`--runtime-type`). */
+const lavaSchedulerSchema = z
+  .object({
+    name,
+    labs: z.array(z.string().min(1)).min(1).optional(),
+    runtimeTypes: z
+      .array(z.enum(["lava", "pull_labs"]))
+      .min(1)
+      .optional(),
+  })
+  .strict()
+  .refine((g) => (g.labs === undefined) !== (g.runtimeTypes === undefined), {
+    message: "set exactly one of labs (runtimes by name) or runtimeTypes (every runtime of these lab types)",
+  });
+
+/** The trigger's `--trees` value (kernelci-pipeline src/trigger.py): names, or `!names` to exclude. */
+export const triggerTrees = z
+  .string()
+  .regex(
+    /^!?[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/,
+    "expected tree names separated by commas (only these), or ! and names (all but these)",
+  );
+
 export const pipelineSchema = z
   .object({
     callbackHost: hostname,
-    trees: z.array(z.string().min(1)).min(1),
-    /** Entries of `api_configs` / `storage_configs` in the deployed pipeline YAML. */
+    /** The trigger's `--trees`: `kernelci` on staging, `!kernelci` on production upstream. */
+    trees: triggerTrees,
+    /** Entries of `api` / `storage` in the deployed pipeline YAML. */
     apiConfig: z.string().min(1),
     storageConfig: z.string().min(1),
     pollPeriodSeconds: z.number().int().nonnegative().default(3600),
     tarballVolumeSize: quantity.default("50Gi"),
+    /** KCI_INSTANCE of the LAVA scheduler (kernelci-core runtime: `prod` or `staging`). */
+    instance: z.string().min(1),
+    /** The lava-callback Ingress class, when the pipeline has its own controller (production upstream). */
+    ingressClass: z.string().min(1).optional(),
+    /** job_retry.py: in upstream's docker-compose.yaml (staging), not in its kube/aks (production). */
+    jobRetry: z.boolean().default(false),
     schedulers: z
       .object({
         shell: z.boolean().default(true),
         docker: z.boolean().default(false),
-        kubernetes: z.array(z.string().min(1)).default([]),
-        lava: z.array(z.object({ name, labs: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+        /** One scheduler for every runtime of lab type kubernetes in the pipeline YAML. */
+        kubernetes: z.boolean().default(false),
+        lava: z.array(lavaSchedulerSchema).default([]),
+        /**
+         * Build-cluster credentials of the shell and k8s schedulers: a kubeconfig
+         * (secrets.buildKubeconfig, optional), or upstream's archive of ~/.kube, ~/.config/gcloud
+         * and ~/.azure (secrets.buildCredentials, required).
+         */
+        credentials: z.enum(["kubeconfig", "archive"]).default("kubeconfig"),
       })
       .strict(),
     kcidb: z
@@ -174,7 +232,7 @@ export interface PlatformWithSecrets extends Platform {
 export function platformRules(config: PlatformWithSecrets, ctx: z.RefinementCtx): void {
   const labs = Object.keys(config.labs);
   config.pipeline.schedulers.lava.forEach((group, i) => {
-    group.labs.forEach((lab, j) => {
+    group.labs?.forEach((lab, j) => {
       if (!labs.includes(lab)) {
         ctx.addIssue({
           code: "custom",
@@ -203,8 +261,17 @@ export function platformRules(config: PlatformWithSecrets, ctx: z.RefinementCtx)
     }
   };
   needSecret(config.api.mongo.mode === "external", "mongoUri", "api.mongo.mode is external");
-  needSecret(config.storage.driver === "azure", "storageAzureKey", "storage.driver is azure");
+  for (const key of ["storageAzureAccount", "storageAzureKey", "storageAzureSasToken"]) {
+    needSecret(config.storage.driver === "azure", key, "storage.driver is azure");
+  }
   needSecret(config.api.smtp !== undefined, "smtpPassword", "api.smtp is set");
   needSecret(config.pipeline.kcidb.enabled, "kcidbCredentials", "pipeline.kcidb.enabled is true");
+  needSecret(config.pipeline.kcidb.enabled, "kcidbRest", "pipeline.kcidb.enabled is true (KCIDB_REST)");
+  const { schedulers } = config.pipeline;
+  needSecret(
+    schedulers.credentials === "archive" && (schedulers.kubernetes || schedulers.shell),
+    "buildCredentials",
+    "pipeline.schedulers.credentials is archive (base64 of the .tgz)",
+  );
   needSecret(config.legacy.enabled, "jenkinsAdminPassword", "legacy.enabled is true (Jenkins admin)");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { triggerWatches } from "../pipeline/pipeCleanerTree";
 import { botRules, botSchema } from "./bot";
 import { githubSchema } from "./github";
 import { legacySchema } from "./legacy";
@@ -40,6 +41,14 @@ export const stackConfigSchema = z
         code: "custom",
         path: ["procedure", "drain", "enabled"],
         message: "needs a cluster to scale the trigger in; kubernetes.renderDir only renders manifests",
+      });
+    }
+    const kernel = c.procedure.kernel;
+    if (kernel && !triggerWatches(c.pipeline.trees, kernel.apiTree)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["procedure", "kernel", "apiTree"],
+        message: `the trigger (kernelci:pipeline.trees "${c.pipeline.trees}") does not watch tree "${kernel.apiTree}": no checkout would follow the kernel test revisions pushed`,
       });
     }
     const trustedTeam = c.github?.enabled ? c.github.teams.trusted?.slug : undefined;

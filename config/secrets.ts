@@ -16,9 +16,18 @@ export const secretsSchema = z.object({
       apiToken: secret,
       storageJwtSecret: secret,
       mongoUri: secret.optional(),
+      /** kernelci-storage's azure driver: account name, key and SAS token (src/azure.rs). */
+      storageAzureAccount: secret.optional(),
       storageAzureKey: secret.optional(),
+      storageAzureSasToken: secret.optional(),
       smtpPassword: secret.optional(),
       kcidbCredentials: secret.optional(),
+      /** KCIDB_REST of pipeline-kcidb: the KCIDB REST endpoint with its token. */
+      kcidbRest: secret.optional(),
+      /** kernelci.toml [jwt] secret: lava-callback checks the pipeline API tokens it is sent with it. */
+      pipelineJwtSecret: secret.optional(),
+      /** Private SSH key of scheduler-shell (KCI_SSH_KEY, pipeline-secrets id_rsa). */
+      sshKey: secret.optional(),
       githubToken: secret.optional(),
       /** Organisation admin token for the GitHub side as code (webhooks, teams, environments). */
       githubAdminToken: secret.optional(),
@@ -26,6 +35,11 @@ export const secretsSchema = z.object({
       jenkinsAdminPassword: secret.optional(),
       /** Kubeconfig with the contexts of the build clusters named in pipeline.schedulers.kubernetes. */
       buildKubeconfig: secret.optional(),
+      /**
+       * Base64 of the build-cluster credentials archive (upstream's k8scredentials Secret,
+       * k8s-credentials.tgz holding k8s-credentials/{.kube,.config/gcloud,.azure}).
+       */
+      buildCredentials: z.base64("expected base64 (of the .tgz)").optional(),
     })
     .strict(),
   labTokens: z.record(z.string(), z.object({ token: secret, callbackToken: secret }).strict()).default({}),

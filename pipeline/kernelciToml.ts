@@ -2,7 +2,7 @@ import { stringify } from "smol-toml";
 import { paths } from "./services";
 
 export interface KernelciTomlSettings {
-  /** Names of entries of api_configs / storage_configs in the pipeline YAML. */
+  /** Names of entries of `api` / `storage` in the pipeline YAML. */
   apiConfig: string;
   storageConfig: string;
   pollPeriodSeconds: number;
@@ -11,11 +11,16 @@ export interface KernelciTomlSettings {
   /** Lab name -> tokens: `runtime_token` to submit jobs, `callback_token` the lab sends back. */
   labTokens: Record<string, { token: string; callbackToken: string }>;
   kcidb?: { projectId: string; topicName: string; origin: string };
+  /** `{image_prefix}` of the job templates (config/jobs.yaml): the stack's image prefix. */
+  imagePrefix: string;
+  /** [jwt] secret: lava-callback validates pipeline API tokens with it. */
+  jwtSecret?: string;
 }
 
 /**
  * The settings file every pipeline service reads (`--settings`), rendered from the stack's
- * configuration. It holds tokens, so it only ever goes into a Kubernetes Secret.
+ * configuration with the sections and keys of kernelci-pipeline's config/kernelci.toml and
+ * kube/aks/kernelci-secrets.toml.example. It holds tokens, so it only ever goes into a Secret.
  */
 export function renderKernelciToml(s: KernelciTomlSettings): string {
   const sortedLabs = Object.keys(s.labTokens).sort();
@@ -26,10 +31,14 @@ export function renderKernelciToml(s: KernelciTomlSettings): string {
     patchset: {
       kdir: `${paths.kernelSource}-patchset`,
       output: paths.output,
-      allowed_domains: ["patchwork.kernel.org"],
+      patchset_tmp_file_prefix: "kernel-patch",
+      patchset_short_hash_len: 13,
+      allowed_domains: ["patchwork.kernel.org", "files.kernelci.org", "files-staging.kernelci.org"],
       polling_delay_secs: 30,
+      patchset_max_patch_size_mb: 10,
     },
-    scheduler: { output: paths.output },
+    scheduler: { output: paths.output, image_prefix: s.imagePrefix },
+    monitor: {},
     timeout: {},
     ...(s.kcidb
       ? {
@@ -40,6 +49,7 @@ export function renderKernelciToml(s: KernelciTomlSettings): string {
           },
         }
       : {}),
+    ...(s.jwtSecret ? { jwt: { secret: s.jwtSecret } } : {}),
     storage: { [s.storageConfig]: { storage_cred: s.storageToken } },
     runtime: Object.fromEntries(
       sortedLabs.map((lab) => [

@@ -11,7 +11,8 @@ import {
   waitFor,
 } from "../components/workload";
 import { checksumAnnotations, configChecksum, secretChecksum } from "./configChecksum";
-import { type PipelineServiceSpec, paths, secretKeys } from "./services";
+import { credentialsArchivePod, credentialsArchiveSecret } from "./credentials";
+import { apiTokenKey, credentialsArchive, objectNames, type PipelineServiceSpec, paths } from "./services";
 
 /**
  * ConfigMap keys cannot hold "/": nested files of config/ (runtime/kbuild.jinja2) get a flat key
@@ -35,8 +36,12 @@ export interface PipelineArgs {
   images: Record<PipelineServiceSpec["image"], pulumi.Input<string>>;
   /** The kernelci-pipeline config/ directory of the deployed revision: file name -> content. */
   configFiles: pulumi.Input<Record<string, string>>;
-  /** Pipeline Secret content (kernelci.toml, API token, …): a Pulumi secret. */
+  /** Pipeline Secret content (kernelci.toml, credentials, …): a Pulumi secret. */
   secretData: pulumi.Output<Partial<Record<string, string>>>;
+  /** The pipeline's KernelCI API token: a Secret of its own upstream (kernelci-api-token). */
+  apiToken: pulumi.Output<string>;
+  /** The build-cluster credentials archive, base64 (Secret k8scredentials), for the services that use it. */
+  credentialsArchive?: pulumi.Output<string | undefined>;
   apiUrl: pulumi.Input<string>;
   tlsIssuer: string;
   ingressClass: string;
@@ -46,10 +51,13 @@ export interface PipelineArgs {
   triggerAfter: pulumi.Resource[];
 }
 
-/** What every service of the pipeline shares: the config ConfigMap, the Secret, their checksums. */
+/** What every service of the pipeline shares: the config ConfigMap, the Secrets, their checksums. */
 export interface PipelineShared {
   configMap: k8s.core.v1.ConfigMap;
   secret: k8s.core.v1.Secret;
+  tokenSecret: k8s.core.v1.Secret;
+  /** Upstream's k8scredentials, when a service unpacks it. */
+  archiveSecret?: k8s.core.v1.Secret;
   items: pulumi.Output<{ key: string; path: string }[]>;
   configSum: pulumi.Output<string>;
 }
@@ -63,15 +71,24 @@ export function createPipelineShared(
   const configMap = new k8s.core.v1.ConfigMap(
     `${name}-config`,
     {
-      metadata: { name: "pipeline-config", namespace: args.namespace, labels: labels("pipeline-config") },
+      metadata: { name: objectNames.config, namespace: args.namespace, labels: labels(objectNames.config) },
       data: entries.data,
     },
     opts,
   );
   const data = args.secretData as pulumi.Output<Record<string, string>>;
+  const token = { [apiTokenKey]: args.apiToken };
   return {
     configMap,
-    secret: secret(`${name}-secrets`, { namespace: args.namespace, app: "pipeline-secrets", data }, opts),
+    secret: secret(`${name}-secrets`, { namespace: args.namespace, app: objectNames.secrets, data }, opts),
+    tokenSecret: secret(
+      `${name}-api-token`,
+      { namespace: args.namespace, app: objectNames.apiToken, data: token },
+      opts,
+    ),
+    archiveSecret: args.services.some((spec) => spec.credentialsArchive)
+      ? credentialsArchiveSecret(`${name}-credentials`, args.namespace, args.credentialsArchive, opts)
+      : undefined,
     items: entries.items,
     configSum: pulumi.output(args.configFiles).apply(configChecksum),
   };
@@ -81,6 +98,8 @@ export interface ServiceVolumes {
   volumes: k8s.types.input.core.v1.Volume[];
   mounts: k8s.types.input.core.v1.VolumeMount[];
   claim?: k8s.core.v1.PersistentVolumeClaim;
+  /** Init containers besides the wait for the API (unpacking the credentials archive). */
+  initContainers: k8s.types.input.core.v1.Container[];
 }
 
 /** The volumes of one service, where its container mounts them, and the claim it creates (if any). */
@@ -92,11 +111,8 @@ export function serviceVolumes(
   opts: pulumi.CustomResourceOptions,
 ): ServiceVolumes {
   const secretName = shared.secret.metadata.name;
-  const settingsKeys = spec.secrets.filter(
-    (key) => key !== secretKeys.kubeconfig && key !== secretKeys.apiToken,
-  );
   const volumes: k8s.types.input.core.v1.Volume[] = [
-    { name: "settings", secret: { secretName, items: settingsKeys.map((key) => ({ key, path: key })) } },
+    { name: "settings", secret: { secretName, items: spec.secrets.map((key) => ({ key, path: key })) } },
   ];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [
     { name: "settings", mountPath: paths.settings, readOnly: true },
@@ -108,18 +124,24 @@ export function serviceVolumes(
     });
     mounts.push({ name: "config", mountPath: paths.config, readOnly: true });
   }
-  if (spec.secrets.includes(secretKeys.kubeconfig)) {
+  (spec.optionalFiles ?? []).forEach((file, i) => {
     volumes.push({
-      name: "kubeconfig",
-      secret: {
-        secretName,
-        items: [{ key: secretKeys.kubeconfig, path: "config" }],
-        // Without a configured kubeconfig the directory stays empty: in-cluster credentials.
-        optional: true,
-      },
+      name: `optional-${i}`,
+      // Not every stack sets it: the directory then stays empty.
+      secret: { secretName, items: [{ key: file.key, path: file.file }], optional: true },
     });
-    mounts.push({ name: "kubeconfig", mountPath: paths.kubeconfig, readOnly: true });
+    mounts.push({ name: `optional-${i}`, mountPath: file.dir, readOnly: true });
+  });
+  const image = args.images[spec.image];
+  const credentials =
+    spec.credentialsArchive && shared.archiveSecret
+      ? credentialsArchivePod(image, shared.archiveSecret.metadata.name)
+      : undefined;
+  if (credentials) {
+    volumes.push(...credentials.volumes);
+    mounts.push(...credentials.mounts);
   }
+  const initContainers = credentials ? [credentials.initContainer] : [];
   if (spec.volume?.kind === "persistent") {
     const claim = persistentVolumeClaim(
       `${name}-${spec.name}`,
@@ -134,12 +156,28 @@ export function serviceVolumes(
     );
     volumes.push({ name: "data", persistentVolumeClaim: { claimName: claim.metadata.name } });
     mounts.push({ name: "data", mountPath: spec.volume.mountPath });
-    return { volumes, mounts, claim };
+    return { volumes, mounts, claim, initContainers };
   } else if (spec.volume?.kind === "scratch") {
     volumes.push({ name: "data", emptyDir: {} });
     mounts.push({ name: "data", mountPath: spec.volume.mountPath });
   }
-  return { volumes, mounts };
+  return { volumes, mounts, initContainers };
+}
+
+/** The checksum of exactly the secret content a service reads (mounted files, env, the token). */
+function serviceSecretSum(spec: PipelineServiceSpec, args: PipelineArgs): pulumi.Output<string> {
+  const envKeys = (spec.env ?? []).flatMap((e) => ("secretKey" in e ? [e.secretKey] : []));
+  const optionalKeys = (spec.optionalFiles ?? []).map((file) => file.key);
+  const archive = spec.credentialsArchive ? args.credentialsArchive : undefined;
+  return secretChecksum(
+    pulumi.all([args.secretData, args.apiToken, archive]).apply(([data, token, archived]) => ({
+      ...Object.fromEntries(
+        [...spec.secrets, ...envKeys, ...optionalKeys].map((key) => [key, data[key] ?? ""]),
+      ),
+      [`${objectNames.apiToken}/${apiTokenKey}`]: token,
+      ...(archived ? { [`${credentialsArchive.secret}/${credentialsArchive.key}`]: archived } : {}),
+    })),
+  );
 }
 
 /** One service's Deployment; each pod carries the checksums of exactly what it mounts. */
@@ -148,13 +186,11 @@ export function serviceDeployment(
   spec: PipelineServiceSpec,
   args: PipelineArgs,
   shared: PipelineShared,
-  { volumes, mounts }: ServiceVolumes,
+  { volumes, mounts, initContainers }: ServiceVolumes,
   opts: pulumi.CustomResourceOptions,
 ): k8s.apps.v1.Deployment {
   const image = args.images[spec.image];
-  const secretSum = secretChecksum(
-    args.secretData.apply((data) => Object.fromEntries(spec.secrets.map((key) => [key, data[key] ?? ""]))),
-  );
+  const secretSum = serviceSecretSum(spec, args);
   return deployment(
     `${name}-${spec.name}`,
     {
@@ -166,15 +202,19 @@ export function serviceDeployment(
         [checksumAnnotations.secrets]: secretSum,
         ...(spec.mountsConfig ? { [checksumAnnotations.config]: shared.configSum } : {}),
       },
-      initContainers: [waitFor("api", image, args.apiUrl)],
+      initContainers: [waitFor("api", image, args.apiUrl), ...initContainers],
       containers: [
         container({
           name: spec.name,
           image,
           command: spec.command,
+          args: spec.args,
+          workingDir: spec.workingDir,
           env: [
-            fromSecret("KCI_API_TOKEN", shared.secret.metadata.name, secretKeys.apiToken),
-            ...(spec.env ?? []),
+            fromSecret("KCI_API_TOKEN", shared.tokenSecret.metadata.name, apiTokenKey),
+            ...(spec.env ?? []).map((e) =>
+              "secretKey" in e ? fromSecret(e.name, shared.secret.metadata.name, e.secretKey) : e,
+            ),
           ],
           ports: spec.http ? [spec.http.port] : undefined,
           volumeMounts: mounts,
@@ -198,7 +238,12 @@ export function createPipeline(
   parent: pulumi.Resource,
 ): { workloads: k8s.apps.v1.Deployment[]; callbackUrl: string | undefined } {
   const shared = createPipelineShared(name, args, { parent });
-  const created: pulumi.Resource[] = [shared.configMap, shared.secret];
+  const created: pulumi.Resource[] = [
+    shared.configMap,
+    shared.secret,
+    shared.tokenSecret,
+    ...(shared.archiveSecret ? [shared.archiveSecret] : []),
+  ];
   const workloads: k8s.apps.v1.Deployment[] = [];
   let callbackUrl: string | undefined;
   const trigger = args.services.find((spec) => spec.name === "trigger");
@@ -212,11 +257,11 @@ export function createPipeline(
     workloads.push(workload);
     created.push(...(volumes.claim ? [volumes.claim] : []), workload);
     if (spec.http) {
-      const { host, port } = spec.http;
+      const { host, port, annotations } = spec.http;
       const { tlsIssuer, ingressClass, namespace } = args;
       const exposed = publicService(
         `${name}-${spec.name}`,
-        { namespace, app: spec.name, host, port, tlsIssuer, ingressClass },
+        { namespace, app: spec.name, host, port, tlsIssuer, ingressClass, annotations },
         { parent },
       );
       created.push(...exposed.resources);

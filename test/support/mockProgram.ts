@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { syntheticCheckouts } from "./dockerTemplates";
 import { repoRoot } from "./engine";
 
 export type StackName = "local" | "staging" | "production";
@@ -53,14 +54,20 @@ export function plantedSecrets(plain: Record<string, unknown>): Record<string, u
       apiToken: s("apiToken"),
       storageJwtSecret: s("storageJwtSecret"),
       mongoUri: s("mongoUri"),
+      storageAzureAccount: s("storageAzureAccount"),
       storageAzureKey: s("storageAzureKey"),
+      storageAzureSasToken: s("storageAzureSasToken"),
       smtpPassword: s("smtpPassword"),
       kcidbCredentials: s("kcidbCredentials"),
+      kcidbRest: s("kcidbRest"),
+      pipelineJwtSecret: s("pipelineJwtSecret"),
+      sshKey: s("sshKey"),
       githubToken: s("githubToken"),
       githubAdminToken: s("githubAdminToken"),
       webhookSecret: s("webhookSecret"),
       jenkinsAdminPassword: s("jenkinsAdminPassword"),
       buildKubeconfig: s("buildKubeconfig"),
+      buildCredentials: Buffer.from(s("buildCredentials")).toString("base64"),
     },
     "kernelci:labTokens": Object.fromEntries(
       labs.map((lab) => [lab, { token: s(`${lab}-token`), callbackToken: s(`${lab}-callback`) }]),
@@ -125,7 +132,13 @@ export async function runProgram(
   /** `build` stands for the contents images are built from: another build, other digests. */
   options: { preview?: boolean; build?: string } = {},
 ): Promise<ProgramRun> {
-  const config = rawStackConfig(stack, (c) => Object.assign(c, overrides));
+  const config = rawStackConfig(stack, (c) => {
+    // Stacks that build render their Dockerfiles from synthetic kernelci-core templates.
+    const images = c["kernelci:images"] as { build: boolean; toolchains?: [] } | undefined;
+    if (images?.build)
+      c["kernelci:images"] = { ...images, sourceDir: syntheticCheckouts(images.toolchains ?? []) };
+    Object.assign(c, overrides);
+  });
   const registered: Omit<Registered, "urn" | "dependencies">[] = [];
   registrations.clear();
   await pulumi.runtime.setMocks(

@@ -11,7 +11,7 @@ function problems(stack: StackName, edit: (config: Record<string, unknown>) => v
   }
   return [];
 }
-type Section = Record<string, unknown> & { schedulers: { lava: { name: string; labs: string[] }[] } };
+type Section = Record<string, unknown> & { schedulers: { lava: { name: string; labs?: string[] }[] } };
 const section = (config: Record<string, unknown>, key: string) => config[`kernelci:${key}`] as Section;
 
 describe("an invalid platform configuration", () => {
@@ -29,13 +29,13 @@ describe("an invalid platform configuration", () => {
   it("names each key of the wrong type, saying what is expected", () => {
     const found = problems("production", (c) => {
       section(c, "pipeline").pollPeriodSeconds = "hourly";
-      section(c, "pipeline").trees = "mainline";
+      section(c, "pipeline").trees = ["mainline"];
       section(c, "storage").size = "a lot";
     });
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^kernelci:pipeline\.pollPeriodSeconds: .*number/),
-        expect.stringMatching(/^kernelci:pipeline\.trees: .*array/),
+        expect.stringMatching(/^kernelci:pipeline\.trees: .*string/),
         expect.stringMatching(/^kernelci:storage\.size: expected a Kubernetes quantity/),
       ]),
     );
@@ -43,11 +43,32 @@ describe("an invalid platform configuration", () => {
 
   it("names a lab a scheduler group refers to but no lab defines", () => {
     const found = problems("production", (c) => {
-      section(c, "pipeline").schedulers.lava[1].labs.push("lava-unknown");
+      section(c, "pipeline").schedulers.lava.push({
+        name: "partners",
+        labs: ["lava-baylibre", "lava-unknown"],
+      });
     });
     expect(found).toEqual([
-      'kernelci:pipeline.schedulers.lava.1.labs.2: unknown lab "lava-unknown" in scheduler group "partners"; configured labs (kernelci:labs): lava-collabora, lava-baylibre, lava-broonie, lava-cip',
+      'kernelci:pipeline.schedulers.lava.1.labs.1: unknown lab "lava-unknown" in scheduler group "partners"; configured labs (kernelci:labs): lava-collabora, lava-baylibre, lava-broonie, lava-cip',
     ]);
+  });
+
+  it("names the pushed tree a trigger would not watch (kernelci-pipeline kube/aks/trigger.yaml: --trees=!kernelci)", () => {
+    const found = problems("production", (c) => {
+      const procedure = c["kernelci:procedure"] as { kernel: Record<string, unknown> };
+      procedure.kernel.apiTree = "kernelci";
+    });
+    expect(found).toEqual([
+      'kernelci:procedure.kernel.apiTree: the trigger (kernelci:pipeline.trees "!kernelci") does not watch tree "kernelci": no checkout would follow the kernel test revisions pushed',
+    ]);
+    const setTrees = (c: Record<string, unknown>) => {
+      section(c, "pipeline").trees = "mainline next";
+    };
+    expect(problems("production", setTrees)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kernelci:pipeline\.trees: expected tree names separated by commas/),
+      ]),
+    );
   });
 
   it("names a lab without tokens", () => {
@@ -60,13 +81,17 @@ describe("an invalid platform configuration", () => {
   it("names the secret a setting needs", () => {
     const found = problems("production", (c) => {
       const secrets = c["kernelci:secrets"] as Record<string, unknown>;
-      delete secrets.mongoUri;
+      delete secrets.storageAzureSasToken;
       delete secrets.kcidbCredentials;
+      delete secrets.buildCredentials;
     });
     expect(found).toEqual([
-      expect.stringMatching(/^kernelci:secrets\.mongoUri: required: api\.mongo\.mode is external/),
+      expect.stringMatching(/^kernelci:secrets\.storageAzureSasToken: required: storage\.driver is azure/),
       expect.stringMatching(
         /^kernelci:secrets\.kcidbCredentials: required: pipeline\.kcidb\.enabled is true/,
+      ),
+      expect.stringMatching(
+        /^kernelci:secrets\.buildCredentials: required: pipeline\.schedulers\.credentials is archive/,
       ),
     ]);
   });

@@ -30,57 +30,46 @@ const namespaceOf = (r: Registered) =>
 const ofType = (resources: Registered[], type: string) => resources.filter((r) => r.type === type);
 const names = (resources: Registered[], type: string) => ofType(resources, type).map(k8sName).sort();
 
+// Deployments as upstream runs them: kernelci-pipeline kube/aks/*.yaml (production) and
+// docker-compose*.yaml (staging: job-retry, kcidb), kernelci-api kube/aks/*.yaml.
+const pipelineServiceNames = [
+  "closing",
+  "holdoff",
+  "lava-callback",
+  "monitor",
+  "patchset",
+  "pipeline-kcidb",
+  "scheduler-k8s",
+  "scheduler-lava",
+  "scheduler-shell",
+  "tarball",
+  "timeout",
+  "trigger",
+];
+// The images of kernelci-core .github/workflows/docker_images.yml: 4 kernelci images, compilers
+// (gcc-14 x 10 arches, clang-21 x 6, gcc-15 x 3) and 6 others (gcc-14 kunit, k8s, qemu, buildroot,
+// debos, cvehound).
+const builtImages = 4 + 10 + 6 + 3 + 6;
 const expected = {
   staging: {
     deployments: [
+      ...pipelineServiceNames,
       "api",
-      "closing",
-      "holdoff",
       "job-retry",
       "kcibot",
       "kernelci-backend",
       "kernelci-frontend",
       "kernelci-storage",
-      "lava-callback",
-      "monitor",
-      "patchset",
-      "scheduler-docker",
-      "scheduler-k8s",
-      "scheduler-lava-collabora",
-      "scheduler-lava-community",
-      "scheduler-shell",
-      "tarball",
-      "timeout",
-      "trigger",
-    ],
+    ].sort(),
     statefulSets: ["jenkins", "mongo", "mongo", "redis", "redis"],
     namespaces: ["kernelci-api", "kernelci-bot", "kernelci-legacy", "kernelci-pipeline"],
-    // 4 kernelci images + gcc-14 for 3 arches + clang-21 for 2
-    dockerImages: 9,
+    dockerImages: builtImages,
   },
   production: {
-    deployments: [
-      "api",
-      "closing",
-      "holdoff",
-      "job-retry",
-      "kernelci-storage",
-      "lava-callback",
-      "monitor",
-      "patchset",
-      "pipeline-kcidb",
-      "scheduler-k8s",
-      "scheduler-lava-collabora",
-      "scheduler-lava-community",
-      "scheduler-lava-partners",
-      "tarball",
-      "timeout",
-      "trigger",
-    ],
-    statefulSets: ["redis"],
+    deployments: [...pipelineServiceNames, "api", "kernelci-storage"].sort(),
+    statefulSets: ["mongo", "redis"],
     namespaces: ["kernelci-api", "kernelci-pipeline"],
-    // 4 kernelci images + gcc-14 x 6 arches + gcc-15 x 2 + clang-21 x 4
-    dockerImages: 16,
+    dockerImages: builtImages,
   },
 };
 
@@ -98,7 +87,7 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
     expect(names(resources, "kubernetes:core/v1:Namespace")).toEqual(expected[stack].namespaces);
     expect(ofType(resources, "docker:index/image:Image")).toHaveLength(expected[stack].dockerImages);
     expect(names(resources, "kubernetes:core/v1:ConfigMap")).toEqual(
-      stack === "staging" ? ["jenkins-casc", "pipeline-config"] : ["pipeline-config"],
+      stack === "staging" ? ["jenkins-casc", "pipeline-configmap"] : ["pipeline-configmap"],
     );
     // One Service and one Ingress per HTTP entry point
     const ingresses = names(resources, "kubernetes:networking.k8s.io/v1:Ingress");
@@ -244,11 +233,11 @@ describe("the config checksum annotation", () => {
       (r) => r.type === "kubernetes:apps/v1:Deployment" && namespaceOf(r) === "kernelci-pipeline",
     );
     const expectedChanged = [
-      "pipeline-config",
+      "pipeline-configmap",
       ...pipelineDeployments.filter(mountsConfig).map(k8sName),
     ].sort();
     expect(changed(after).map(k8sName).sort()).toEqual(expectedChanged);
-    expect(pipelineDeployments.filter((r) => !mountsConfig(r)).map(k8sName)).toEqual(["monitor"]);
+    expect(pipelineDeployments.filter((r) => !mountsConfig(r)).map(k8sName)).toEqual(["pipeline-kcidb"]);
     for (const r of changed(after).filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
       const old = before.get(key(r.type, r.name)) as Registered;
       expect(podAnnotations(r)[checksumAnnotations.config]).not.toBe(

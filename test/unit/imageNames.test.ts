@@ -1,35 +1,47 @@
 import {
   isPinned,
+  kciImageName,
+  kciTemplateName,
   kernelciImageName,
+  kernelciImages,
   pinnedReference,
-  toolchainImageNames,
+  toolchainImages,
 } from "../../components/imageNames";
 
 const digest = `sha256:${"ab".repeat(32)}`;
 
-describe("image names", () => {
-  it("names toolchain images {prefix}{image}:{arch}-{fragments}", () => {
+describe("image names (kernelci-core kernelci/docker.py get_image_name, .github/workflows/docker_images.yml)", () => {
+  it("names images {registry}/{prefix}{image}:{arch}-{fragments}, one per arch, no tag without arch or fragment", () => {
+    const gcc = toolchainImages({
+      image: "gcc-14",
+      arches: ["x86", "arm64"],
+      fragments: ["kselftest", "kernelci"],
+    });
+    expect(gcc.map((i) => kciImageName("ghcr.io/kernelci", "staging-", i))).toEqual([
+      "ghcr.io/kernelci/staging-gcc-14:x86-kselftest-kernelci",
+      "ghcr.io/kernelci/staging-gcc-14:arm64-kselftest-kernelci",
+    ]);
     expect(
-      toolchainImageNames("docker.io/kernelci", "staging-", {
-        image: "gcc-14",
-        arches: ["x86", "arm64"],
-        fragments: ["kselftest", "kernelci"],
-      }),
-    ).toEqual([
-      "docker.io/kernelci/staging-gcc-14:x86-kselftest-kernelci",
-      "docker.io/kernelci/staging-gcc-14:arm64-kselftest-kernelci",
-    ]);
-    expect(toolchainImageNames("r", "", { image: "clang-21", arches: ["x86"], fragments: [] })).toEqual([
-      "r/clang-21:x86",
-    ]);
+      toolchainImages({ image: "qemu", arches: [], fragments: [] }).map((i) => kciImageName("r", "", i)),
+    ).toEqual(["r/qemu"]);
+    expect(kciImageName("docker.io/kernelci", "", kernelciImages.lavaCallback)).toBe(
+      "docker.io/kernelci/kernelci:lava-callback",
+    );
+    expect(kciImageName("docker.io/kernelci", "", kernelciImages.kernelci)).toBe(
+      "docker.io/kernelci/kernelci",
+    );
   });
 
-  it("puts every kernelci image in one repository, with the stack's prefix", () => {
+  it("renders {image}-{arch}.jinja2, or {image}.jinja2 without arch", () => {
+    expect(kciTemplateName({ image: "clang-21", arch: "riscv64", fragments: ["kernelci"] })).toBe(
+      "clang-21-riscv64.jinja2",
+    );
+    expect(kciTemplateName(kernelciImages.api)).toBe("kernelci.jinja2");
+  });
+
+  it("names configured kernelci images (stacks that do not build) in one repository", () => {
     expect(kernelciImageName("docker.io/kernelci", "staging-", "api")).toBe(
       "docker.io/kernelci/staging-kernelci:api",
-    );
-    expect(kernelciImageName("docker.io/kernelci", "", "pipeline")).toBe(
-      "docker.io/kernelci/kernelci:pipeline",
     );
   });
 

@@ -5,50 +5,105 @@ import { configMapEntries } from "../../pipeline/pipeline";
 import { type PipelineServicesInput, paths, pipelineServices, secretKeys } from "../../pipeline/services";
 
 const input: PipelineServicesInput = {
-  trees: ["mainline", "next"],
+  trees: "!kernelci",
   tarballVolumeSize: "50Gi",
   callbackHost: "callback.example.org",
   apiUrl: "http://api.kernelci-api.svc.cluster.local:8000",
+  instance: "prod",
+  jobRetry: false,
   schedulers: {
     shell: true,
     docker: false,
-    kubernetes: ["aks-1", "aks-2"],
+    kubernetes: true,
     lava: [
-      { name: "collabora", labs: ["lava-collabora"] },
-      { name: "partners", labs: ["lava-baylibre", "lava-cip"] },
+      { name: "lava", runtimeTypes: ["lava", "pull_labs"] },
+      { name: "lava-partners", labs: ["lava-baylibre", "lava-cip"] },
     ],
+    credentials: "kubeconfig",
   },
   kcidb: false,
 };
 const byName = (specs: ReturnType<typeof pipelineServices>) => new Map(specs.map((s) => [s.name, s]));
+const settingsArg = `--settings=${paths.settings}/${secretKeys.settings}`;
 
 describe("the pipeline service table", () => {
-  it("has one LAVA scheduler per lab group, serving exactly that group's labs", () => {
+  it("selects LAVA runtimes by lab type or by name, with --name (kernelci-pipeline kube/aks/scheduler-lava.yaml, src/scheduler.py cmd_loop)", () => {
     const services = byName(pipelineServices(input));
-    expect(services.get("scheduler-lava-partners")?.command.slice(-3)).toEqual([
+    expect(services.get("scheduler-lava")?.command).toEqual([
+      "./src/scheduler.py",
+      settingsArg,
+      "--yaml-config=/config",
+      "loop",
+      "--name=scheduler_lava",
+      "--runtime-type",
+      "lava",
+      "pull_labs",
+    ]);
+    expect(services.get("scheduler-lava-partners")?.command.slice(-4)).toEqual([
+      "--name=scheduler_lava_partners",
       "--runtimes",
       "lava-baylibre",
       "lava-cip",
     ]);
-    expect(services.get("scheduler-lava-collabora")?.command.slice(-2)).toEqual([
-      "--runtimes",
-      "lava-collabora",
+    expect(services.get("scheduler-lava")?.env).toEqual([
+      { name: "KCI_INSTANCE", value: "prod" },
+      { name: "KCI_INSTANCE_CALLBACK", value: "https://callback.example.org" },
     ]);
     expect([...services.keys()].filter((n) => n.startsWith("scheduler-"))).toEqual([
       "scheduler-shell",
       "scheduler-k8s",
-      "scheduler-lava-collabora",
+      "scheduler-lava",
       "scheduler-lava-partners",
     ]);
   });
 
-  it("adds pipeline-kcidb with its credentials only when kcidb is enabled", () => {
-    expect(byName(pipelineServices(input)).has("pipeline-kcidb")).toBe(false);
-    const kcidb = byName(pipelineServices({ ...input, kcidb: true })).get("pipeline-kcidb");
-    expect(kcidb?.secrets).toContain(secretKeys.kcidbCredentials);
+  it("selects every kubernetes runtime and mounts the build clusters' kubeconfig if set (kube/aks/scheduler-k8s.yaml)", () => {
+    const k8s = byName(pipelineServices(input)).get("scheduler-k8s");
+    expect(k8s?.command.slice(-2)).toEqual(["--name=scheduler_k8s", "--runtime-type=kubernetes"]);
+    expect(k8s?.optionalFiles).toEqual([
+      { key: secretKeys.kubeconfig, dir: "/home/kernelci/.kube", file: "config" },
+    ]);
+    expect(k8s?.probe).toEqual({ httpGet: { port: 8080, path: "/health" } });
   });
 
-  it("mounts tarball's persistent volume where kernelci.toml tells it to clone the kernel", () => {
+  it("uses the credentials archive instead of a kubeconfig when configured (kube/aks/scheduler-k8s.yaml, scheduler-shell.yaml)", () => {
+    const services = byName(
+      pipelineServices({ ...input, schedulers: { ...input.schedulers, credentials: "archive" } }),
+    );
+    expect(services.get("scheduler-k8s")?.credentialsArchive).toBe(true);
+    expect(services.get("scheduler-k8s")?.optionalFiles).toBeUndefined();
+    expect(services.get("scheduler-shell")?.credentialsArchive).toBe(true);
+    expect(byName(pipelineServices(input)).get("scheduler-shell")?.credentialsArchive).toBe(false);
+  });
+
+  it("gives the shell scheduler its SSH key in KCI_SSH_KEY (kube/aks/scheduler-shell.yaml)", () => {
+    const shell = byName(pipelineServices(input)).get("scheduler-shell");
+    expect(shell?.command.slice(-3)).toEqual(["--name=scheduler_shell", "--runtimes", "shell"]);
+    const file = shell?.optionalFiles?.[0];
+    expect(file?.key).toBe("id_rsa");
+    expect(shell?.env).toEqual([{ name: "KCI_SSH_KEY", value: `${file?.dir}/${file?.file}` }]);
+  });
+
+  it("adds pipeline-kcidb with its credentials and KCIDB_REST only when kcidb is enabled (kube/aks/pipeline-kcidb.yaml)", () => {
+    expect(byName(pipelineServices(input)).has("pipeline-kcidb")).toBe(false);
+    const kcidb = byName(pipelineServices({ ...input, kcidb: true })).get("pipeline-kcidb");
+    expect(kcidb?.command).toEqual(["./src/send_kcidb.py", settingsArg, "run", "--name=pipeline_kcidb"]);
+    expect(kcidb?.secrets).toContain(secretKeys.kcidbCredentials);
+    expect(kcidb?.env).toContainEqual({ name: "KCIDB_REST", secretKey: secretKeys.kcidbRest });
+    expect(kcidb?.mountsConfig).toBe(false);
+  });
+
+  it("runs job-retry only where configured (in kernelci-pipeline docker-compose.yaml, not in kube/aks)", () => {
+    expect(byName(pipelineServices(input)).has("job-retry")).toBe(false);
+    expect(byName(pipelineServices({ ...input, jobRetry: true })).get("job-retry")?.command).toEqual([
+      "./src/job_retry.py",
+      settingsArg,
+      "--yaml-config=/config",
+      "run",
+    ]);
+  });
+
+  it("mounts tarball's persistent volume where kernelci.toml tells it to clone the kernel (kube/aks/tarball.yaml, config/kernelci.toml)", () => {
     const tarball = byName(pipelineServices(input)).get("tarball");
     const toml = parse(
       renderKernelciToml({
@@ -57,6 +112,7 @@ describe("the pipeline service table", () => {
         pollPeriodSeconds: 60,
         storageToken: "t",
         labTokens: {},
+        imagePrefix: "",
       }),
     ) as { tarball: { kdir: string } };
     expect(tarball?.volume).toEqual({
@@ -65,20 +121,56 @@ describe("the pipeline service table", () => {
       size: "50Gi",
     });
     expect(toml.tarball.kdir.startsWith(`${tarball?.volume?.mountPath}/`)).toBe(true);
-    expect(tarball?.command).toContain(`--settings=${paths.settings}/${secretKeys.settings}`);
+    expect(tarball?.command).toEqual([
+      "./src/tarball.py",
+      settingsArg,
+      "--yaml-config=/config",
+      "run",
+      "--name=tarball",
+    ]);
   });
 
-  it("polls the configured trees and serves the callback over HTTP", () => {
+  it("passes the trigger its --trees and --name, monitor the YAML config (kube/aks/trigger.yaml, monitor.yaml)", () => {
     const services = byName(pipelineServices(input));
-    expect(services.get("trigger")?.command).toContain("--trees=mainline,next");
-    expect(services.get("lava-callback")?.http).toEqual({ port: 8000, host: "callback.example.org" });
-    expect(services.get("monitor")?.mountsConfig).toBe(false);
+    expect(services.get("trigger")?.command).toEqual([
+      "./src/trigger.py",
+      settingsArg,
+      "--yaml-config=/config",
+      "run",
+      "--trees=!kernelci",
+      "--name=trigger",
+    ]);
+    expect(services.get("monitor")?.command).toEqual([
+      "./src/monitor.py",
+      settingsArg,
+      "--yaml-config=/config",
+      "run",
+    ]);
+    expect(services.get("monitor")?.mountsConfig).toBe(true);
+  });
+
+  it("runs lava-callback from /home/kernelci with --app-dir src behind the proxy (kube/aks/lava-callback.yaml)", () => {
+    const callback = byName(pipelineServices(input)).get("lava-callback");
+    expect(callback?.workingDir).toBe("/home/kernelci");
+    expect([...(callback?.command ?? []), ...(callback?.args ?? [])]).toEqual([
+      "uvicorn",
+      "--app-dir",
+      "src",
+      "lava_callback:app",
+      "--host=0.0.0.0",
+      "--port=8000",
+      "--proxy-headers",
+      "--forwarded-allow-ips=*",
+    ]);
+    expect(callback?.env).toEqual([{ name: "KCI_SETTINGS", value: "/secrets/kernelci.toml" }]);
+    expect(callback?.http).toMatchObject({ port: 8000, host: "callback.example.org" });
   });
 
   it("gives every service resources and a probe", () => {
     for (const spec of pipelineServices({
       ...input,
       kcidb: true,
+      jobRetry: true,
       schedulers: { ...input.schedulers, docker: true },
     })) {
       expect(spec.resources.limits.memory).toBeTruthy();
@@ -90,25 +182,42 @@ describe("the pipeline service table", () => {
 describe("kernelci.toml", () => {
   const settings = {
     apiConfig: "staging",
-    storageConfig: "staging",
+    storageConfig: "kci-storage",
     pollPeriodSeconds: 3600,
     storageToken: "upload-token",
     labTokens: {
       "lava-b": { token: "tb", callbackToken: "cb" },
       "lava-a": { token: "ta", callbackToken: "ca" },
     },
+    imagePrefix: "staging-",
   };
 
-  it("names the API and storage instances and holds every lab's tokens", () => {
+  it("names the API and storage instances and holds every lab's tokens (kube/aks/kernelci-secrets.toml.example)", () => {
     const toml = parse(renderKernelciToml(settings)) as Record<string, Record<string, unknown>>;
-    expect(toml.DEFAULT).toMatchObject({ api_config: "staging", storage_config: "staging" });
+    expect(toml.DEFAULT).toMatchObject({ api_config: "staging", storage_config: "kci-storage" });
     expect(toml.trigger.poll_period).toBe(3600);
-    expect(toml.storage).toEqual({ staging: { storage_cred: "upload-token" } });
+    expect(toml.storage).toEqual({ "kci-storage": { storage_cred: "upload-token" } });
     expect(toml.runtime).toEqual({
       "lava-a": { runtime_token: "ta", callback_token: "ca" },
       "lava-b": { runtime_token: "tb", callback_token: "cb" },
     });
     expect(toml.send_kcidb).toBeUndefined();
+    expect(toml.jwt).toBeUndefined();
+  });
+
+  it("carries the patchset keys, the scheduler's image_prefix and [jwt] (config/kernelci.toml, src/scheduler.py)", () => {
+    const toml = parse(renderKernelciToml({ ...settings, jwtSecret: "jwt-s" })) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(toml.patchset).toMatchObject({
+      patchset_tmp_file_prefix: "kernel-patch",
+      patchset_short_hash_len: 13,
+      patchset_max_patch_size_mb: 10,
+      polling_delay_secs: 30,
+    });
+    expect(toml.scheduler.image_prefix).toBe("staging-");
+    expect(toml.jwt).toEqual({ secret: "jwt-s" });
   });
 
   it("configures send_kcidb only when kcidb is set", () => {

@@ -72,7 +72,7 @@ describe("the procedure around the rollout", () => {
     expect(before.rolloutAfter).toEqual([before.drain]);
     expect(byName("-drain")?.inputs).toMatchObject({
       trigger: { namespace: "kernelci-pipeline", name: "trigger" },
-      scaler: { kubeconfig: null, context: "aks-kernelci-production" },
+      scaler: { kubeconfig: null, context: "kernelci-api-1" },
       timeoutMinutes: 90,
       force: false,
       legacy: null,
@@ -83,12 +83,13 @@ describe("the procedure around the rollout", () => {
     });
     expect(await promiseOf(after.pipeCleaner?.commit as pulumi.Output<string>)).toBe("c0ffee");
     expect(byName("-pipe-cleaner")?.inputs).toMatchObject({
-      tree: "kernelci",
+      // Pulumi.production.yaml: a tree of its own, which the production trigger (--trees=!kernelci) watches.
+      tree: "kernelci-deploy",
       maxCountDropPercent: 10,
       maxPassRateDropPoints: 5,
       timeoutMinutes: 180,
       pauseHint:
-        "kubectl --context aks-kernelci-production -n kernelci-pipeline scale deployment/trigger --replicas=0",
+        "kubectl --context kernelci-api-1 -n kernelci-pipeline scale deployment/trigger --replicas=0",
     });
     // Order is expressed by dependencies: the environment waits for the drain; the trigger is
     // resumed after the environment, and the revision after that.

@@ -28,6 +28,8 @@ describe("StagingBranches with the GitHub forge (mocks, GitHub double)", () => {
     stagingSchema.parse({
       ...(stackFileConfig("staging")["kernelci:staging"] as object),
       forge: { kind: "github", owner: "kernelci", apiUrl: server.url, gitUrl: `file://${dir}` },
+      // The fixtures hold the three repositories deployed, of staging.ini's twelve.
+      repos: [{ name: "kernelci-core" }, { name: "kernelci-api" }, { name: "kernelci-pipeline" }],
       workDir: path.join(dir, "work"),
       // The fixtures' PRs date from January 2026: staleness is tested elsewhere.
       staleDays: undefined,

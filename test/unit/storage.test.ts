@@ -13,12 +13,12 @@ describe("kernelci-storage", () => {
     expect(signature).toBe(createHmac("sha256", "s3cr3t").update(`${header}.${claims}`).digest("base64url"));
   });
 
-  it("renders config.toml for the local and azure drivers", () => {
+  it("renders config.toml for the local and azure drivers, with the SAS token src/azure.rs reads (kernelci-storage)", () => {
     const local = parse(renderStorageConfig({ driver: "local", jwtSecret: "j", uploader: "u@x.org" }));
     expect(local).toMatchObject({
       driver: "local",
       jwt_secret: "j",
-      local: { storage_path: "/workdir/data" },
+      local: { storage_path: "/workdir/storage" },
     });
     expect(local.users).toEqual([{ name: "u@x.org", prefixes: [""] }]);
     const azure = parse(
@@ -26,10 +26,13 @@ describe("kernelci-storage", () => {
         driver: "azure",
         jwtSecret: "j",
         uploader: "u@x.org",
-        azure: { account: "acc", container: "c", key: "k" },
+        azure: { account: "acc", container: "c", key: "k", sasToken: "?sv=1" },
       }),
     );
-    expect(azure).toMatchObject({ driver: "azure", azure: { account: "acc", key: "k", container: "c" } });
+    expect(azure).toMatchObject({
+      driver: "azure",
+      azure: { account: "acc", key: "k", container: "c", sastoken: "?sv=1" },
+    });
     expect(azure.local).toBeUndefined();
   });
 });
