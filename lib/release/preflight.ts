@@ -1,13 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { simpleGit } from "simple-git";
-import { kernelciImageSources } from "../../components/imageNames";
+import { kernelciImages } from "../../components/imageNames";
 import { KciError } from "../errors";
 
 /** The repositories production builds and deploys from (their checkouts under images.sourceDir). */
-export const productionComponents = [
-  ...new Set(Object.values(kernelciImageSources).map((s) => s.repo)),
-].sort();
+export const productionComponents = [...new Set(Object.values(kernelciImages).map((s) => s.repo))].sort();
 
 /**
  * Release tags as kernelci-core, kernelci-api and kernelci-pipeline name them upstream:
