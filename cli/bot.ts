@@ -12,11 +12,10 @@ import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
 import { readEngineEnv } from "../lib/engineEnv";
 import { notifierFromEnv } from "../lib/notify/webhook";
+import { projectRoot } from "../lib/project";
 import { startSimulator } from "../local/kernelciSimulator/server";
 import { ensureKernelFixture } from "../local/kernelFixture";
 import { type CliIo, UsageError } from "./io";
-
-const projectRoot = path.resolve(__dirname, "..");
 
 /** The bot and staging sections of a stack file; a bad file is bad usage (exit code 2). */
 function readConfig(file: string) {

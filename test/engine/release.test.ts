@@ -10,8 +10,8 @@ import { type Simulator, startSimulator } from "../../local/kernelciSimulator/se
 import { localStack, renderDirOf } from "../support/engine";
 
 // A production release on the real engine (local backend, manifests rendered), with local
-// remotes and the KernelCI API simulator for the drain. The order is read from the engine's
-// own events: announcement check -> production branches -> Mongo backup -> drain -> rollout.
+// remotes and the KernelCI API simulator. The order is read from the engine's
+// own events: announcement check -> production branches -> Mongo backup -> rollout.
 
 interface Step {
   event: "pre" | "outputs";
@@ -39,7 +39,6 @@ const gateUrn = /kernelci:ReleaseAnnouncement::release-announcement$/;
 const branchUrn = /kernelci:ProductionBranch::release-kernelci-/;
 const forkUrn = /kernelci:ForkRebase::/;
 const jobUrn = /kubernetes:batch\/v1:Job::release-backup$/;
-const drainUrn = /kernelci:Drain::procedure-drain$/;
 const deploymentUrn = /kubernetes:apps\/v1:Deployment::/;
 const triggerUrn = /kubernetes:apps\/v1:Deployment::.*trigger$/;
 
@@ -120,7 +119,9 @@ describe("a production release on the engine", () => {
         cycle: "partial",
         kernelciApiUrl: sim.url,
         poll: { initialSeconds: 0.05, maxSeconds: 0.5 },
-        drain: { enabled: true, timeoutMinutes: 1 },
+        // The drain scales the trigger on a cluster; this stack only renders. Its place after the
+        // backup is checked under mocks (releaseProgram.test.ts) and on the cluster (procedure).
+        drain: { enabled: false },
       },
     });
   }, 120_000);
@@ -129,15 +130,14 @@ describe("a production release on the engine", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("checks the announcement, pushes the branches, backs up, drains, then rolls out", async () => {
+  it("checks the announcement, pushes the branches, backs up, then rolls out", async () => {
     const { steps, outputs } = await up(stack);
     const gate = first(steps, "outputs", gateUrn);
     expect(gate).toBeGreaterThanOrEqual(0);
     expect(first(steps, "pre", branchUrn)).toBeGreaterThan(gate);
     expect(first(steps, "pre", forkUrn)).toBeGreaterThan(gate);
     expect(first(steps, "pre", jobUrn)).toBeGreaterThan(last(steps, "outputs", branchUrn));
-    expect(first(steps, "pre", drainUrn)).toBeGreaterThan(first(steps, "outputs", jobUrn));
-    expect(first(steps, "pre", deploymentUrn)).toBeGreaterThan(first(steps, "outputs", drainUrn));
+    expect(first(steps, "pre", deploymentUrn)).toBeGreaterThan(first(steps, "outputs", jobUrn));
     expect(last(steps, "outputs", deploymentUrn)).toBe(last(steps, "outputs", triggerUrn));
 
     for (const [name, commit] of Object.entries(released)) {

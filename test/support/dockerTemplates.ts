@@ -67,6 +67,23 @@ export function writeTemplates(dockerDir: string, toolchains: Toolchain[]): void
   }
 }
 
+/** The files of `writeTemplates`, by path under a repository (`config/docker/...`), for a commit. */
+export function templateFiles(toolchains: Toolchain[]): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-templates-"));
+  try {
+    writeTemplates(dir, toolchains);
+    const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    return Object.fromEntries(
+      files.map((e) => {
+        const full = path.join(e.parentPath, e.name);
+        return [path.join("config/docker", path.relative(dir, full)), fs.readFileSync(full, "utf8")];
+      }),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const cache = new Map<string, string>();
 
 /**

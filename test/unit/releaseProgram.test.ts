@@ -2,7 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { FixtureRemote, git } from "../../local/gitFixtures";
+import { templateFiles } from "../support/dockerTemplates";
 import { type Registered, runProgram, stackFileConfig } from "../support/mockProgram";
+
+const productionToolchains = () =>
+  (
+    stackFileConfig("production")["kernelci:images"] as {
+      toolchains: { image: string; arches?: string[]; fragments?: string[] }[];
+    }
+  ).toolchains.map((t) => ({ image: t.image, arches: t.arches ?? [], fragments: t.fragments ?? [] }));
 
 // The production program with a release over local repositories, under Pulumi's mocks: what is
 // registered, and the order expressed by dependencies.
@@ -14,7 +22,9 @@ beforeAll(() => {
   for (const name of ["kernelci-core", "kernelci-api", "kernelci-pipeline"]) {
     const repo = FixtureRemote.create(path.join(tmp, "forge", `${name}.git`));
     repo.setRef("refs/heads/kernelci.org", repo.commitOnMain({ [name]: "1\n" }, `${name}: deployed`));
-    commits[name] = repo.commitOnMain({ [name]: "2\n" }, `${name}: new feature (#5)`);
+    // The release's kernelci-core holds the Docker templates its images are rendered from.
+    const templates = name === "kernelci-core" ? templateFiles(productionToolchains()) : {};
+    commits[name] = repo.commitOnMain({ [name]: "2\n", ...templates }, `${name}: new feature (#5)`);
   }
   const upstream = FixtureRemote.create(path.join(tmp, "upstream.git"));
   upstream.commitOnMain({ "a.yaml": "a\n" }, "upstream");
@@ -94,9 +104,10 @@ describe("a production release in the program", () => {
 
   it("builds the images from the release commits, after the branches", () => {
     const branchOf = (name: string) => one(dynamic("ProductionBranch"), `release-${name}`).urn;
-    const api = one("docker:index/image:Image", "production-images-api");
+    const api = one("docker:index/image:Image", "production-images-kernelci-api");
     expect(api.dependencies).toContain(branchOf("kernelci-api"));
-    expect(fs.readFileSync(path.join(tmp, "src", "kernelci-api", "kernelci-api"), "utf8")).toBe("2\n");
+    // Every kernelci image is rendered from the release's kernelci-core templates (issue 8).
+    expect(fs.readFileSync(path.join(tmp, "src", "kernelci-core", "kernelci-core"), "utf8")).toBe("2\n");
   });
 
   it("dumps Mongo after the images and before the drain, named after the release", () => {
