@@ -42,7 +42,7 @@ describe("the GitHub side of the staging stack (components/github.ts)", () => {
   beforeAll(() => {
     resources = runs.staging ?? [];
   });
-  const repos = ["kernelci-core", "kernelci-api", "kernelci-pipeline"];
+  const repos = githubSection("staging").repos;
 
   it("gives every repository a JSON webhook to the bot, TLS verified, for PRs, pushes and comments", () => {
     const hooks = inputsOf(resources, "github:index/repositoryWebhook:RepositoryWebhook");
