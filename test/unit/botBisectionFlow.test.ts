@@ -14,7 +14,8 @@ const durations = {
   fullIntervalMinutes: 600,
   checkIntervalMinutes: 600,
 };
-const until = async (what: string, ok: () => boolean, ms = 15_000) => {
+// Generous bounds: every step saves the state with fsync, slow on a busy disk.
+const until = async (what: string, ok: () => boolean, ms = 60_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -102,5 +103,5 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
     } finally {
       await bot.close();
     }
-  });
+  }, 300_000);
 });

@@ -9,7 +9,7 @@ const durations = {
   fullIntervalMinutes: 600,
   checkIntervalMinutes: 600,
 };
-const until = async (what: string, ok: () => boolean, ms = 5_000) => {
+const until = async (what: string, ok: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
