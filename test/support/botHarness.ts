@@ -96,3 +96,23 @@ export async function startTestBot(
     },
   };
 }
+
+/** Short real durations for bot tests: deploys start within a fraction of a second. */
+export const quickDurations = {
+  settleMinutes: 0.002,
+  cooldownMinutes: 0.002,
+  fullIntervalMinutes: 600,
+  checkIntervalMinutes: 600,
+};
+
+/**
+ * Polls `ok` until it holds. Generous bound: every step of the bot saves its state with fsync,
+ * slow on a busy disk; this is a bound, not a timing.
+ */
+export async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

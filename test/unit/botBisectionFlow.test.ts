@@ -3,25 +3,12 @@ import * as path from "node:path";
 import { deploysFor } from "../../bot/bisect";
 import { postDelivery, signedDelivery, testPayload } from "../../bot/delivery";
 import { COMMENT_MARKER } from "../../bot/report";
-import { FakeDeployer, secret, startTestBot } from "../support/botHarness";
+import { FakeDeployer, quickDurations, secret, startTestBot, until } from "../support/botHarness";
 import { type GithubServer, startGithubServer } from "../support/githubServer";
 
 // A failed deploy through the bot: the faulty PR found with partial deploys, labelled, told,
 // held out, and let back in on its author's next push (part 2).
-const durations = {
-  settleMinutes: 0.002,
-  cooldownMinutes: 0.002,
-  fullIntervalMinutes: 600,
-  checkIntervalMinutes: 600,
-};
-// Generous bounds: every step saves the state with fsync, slow on a busy disk.
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+
 const head = (n: number) => n.toString(16).padStart(40, "0");
 const pipelinePrs = [1, 2, 3, 4, 5, 6, 7, 8];
 const faulty = "kernelci/kernelci-pipeline#5";
@@ -48,7 +35,12 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
       "kernelci/kernelci-api": { base: head(101), pulls: { "9": head(9) } },
     };
     const pullRequests = { apiUrl: github.url, admins: ["padovan"] };
-    const bot = await startTestBot({ durations, pullRequests }, deployer, { botFile: "bot.json" }, snapshot);
+    const bot = await startTestBot(
+      { durations: quickDurations, pullRequests },
+      deployer,
+      { botFile: "bot.json" },
+      snapshot,
+    );
     const botFile = () => JSON.parse(fs.readFileSync(path.join(bot.dir, "bot.json"), "utf8"));
     try {
       const push = testPayload({ event: "push", repo: "kernelci/kernelci-core", sha: head(102) });

@@ -2,24 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { postDelivery, signedDelivery, type TestEvent, testPayload } from "../../bot/delivery";
 import { COMMENT_MARKER } from "../../bot/report";
-import { FakeDeployer, secret, startTestBot } from "../support/botHarness";
+import { FakeDeployer, quickDurations, secret, startTestBot, until } from "../support/botHarness";
 import { type GithubServer, githubPull, startGithubServer } from "../support/githubServer";
 
 // Chat-ops end to end through the bot's webhook, against the GitHub double (part 2).
-const durations = {
-  settleMinutes: 0.002,
-  cooldownMinutes: 0.002,
-  fullIntervalMinutes: 600,
-  checkIntervalMinutes: 600,
-};
-// Generous bounds: every step saves the state with fsync, slow on a busy disk.
-const until = async (what: string, ok: () => boolean, ms = 60_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+
 const head1 = "1".repeat(40);
 const head2 = "2".repeat(40);
 
@@ -40,7 +27,9 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
   it("answers roles, binds a maintainer's ack to the head, expires it on push, deploys for an admin, reports on the PR", async () => {
     const deployer = new FakeDeployer();
     const pullRequests = { apiUrl: github.url, admins: ["padovan"], maintainers: ["broonie"] };
-    const bot = await startTestBot({ durations, pullRequests }, deployer, { botFile: "bot.json" });
+    const bot = await startTestBot({ durations: quickDurations, pullRequests }, deployer, {
+      botFile: "bot.json",
+    });
     const botFile = path.join(bot.dir, "bot.json");
     const deliver = async (id: string, e: Omit<TestEvent, "repo">) =>
       postDelivery(

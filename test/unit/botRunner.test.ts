@@ -1,6 +1,6 @@
 import { postDelivery, signedDelivery, testPayload } from "../../bot/delivery";
 import { readState } from "../../bot/store";
-import { FakeDeployer, secret, startTestBot } from "../support/botHarness";
+import { FakeDeployer, secret, startTestBot, until } from "../support/botHarness";
 
 // The runner with a deployer the test finishes by hand, on short real durations.
 const durations = {
@@ -8,13 +8,6 @@ const durations = {
   cooldownMinutes: 0.004,
   fullIntervalMinutes: 600,
   checkIntervalMinutes: 600,
-};
-const until = async (what: string, ok: () => boolean, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 };
 
 describe("the runner", () => {
