@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { advance, type BisectionHost, bisectionFor, headsOf, releaseOnPush, stepFinished } from "./bisector";
-import { DeployCancelled, type Deployer, type Progress } from "./deployer";
+import { DeployCancelled, type Deployer, type DeployOutcome, type Progress } from "./deployer";
 import { type Delivery, headMoved, meaningOf, type PrComment, type Relevance } from "./events";
 import type { Logger } from "./log";
 import type { BotMetrics } from "./metrics";
@@ -48,7 +48,8 @@ export class Runner {
   private timer: NodeJS.Timeout | undefined;
   private inflight: InFlight | null = null;
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly outputs = new Map<string, Record<string, unknown>>();
+  /** How each attempt ended, by `id/attempt`, until its report is worked out. */
+  private readonly outcomes = new Map<string, DeployOutcome>();
   private flushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly seen: Set<string>;
@@ -281,7 +282,9 @@ export class Runner {
     if (!side) return;
     for (const action of actions) {
       const key = "deploy" in action ? `${action.deploy.id}/${action.deploy.attempt}` : "";
-      const reports = await side.reportsFor(action, this.outputs.get(key)).catch((err) => {
+      const outcome = this.outcomes.get(key);
+      if (action.kind === "finish") this.outcomes.delete(key);
+      const reports = await side.reportsFor(action, outcome).catch((err) => {
         this.o.log.warn({ err: String(err) }, "could not work out the PR reports of a deploy");
         return [];
       });
@@ -392,8 +395,7 @@ export class Runner {
         );
       if (outcome === null || abort.signal.aborted) return;
       if (snapshot) this.snapshots.set(`${deploy.id}/${deploy.attempt}`, snapshot);
-      if (outcome.result === "succeeded" && outcome.outputs)
-        this.outputs.set(`${deploy.id}/${deploy.attempt}`, outcome.outputs);
+      this.outcomes.set(`${deploy.id}/${deploy.attempt}`, outcome);
       await this.dispatch({
         type: "finished",
         id: deploy.id,
