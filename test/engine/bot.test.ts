@@ -290,6 +290,9 @@ describe("kcibot deploys the local stack", () => {
     ]);
     // Each included PR's head carries the staging status of the deploy that included it.
     const status = (repo: string, sha: string) => github.statuses.get(`kernelci/${repo}@${sha}`)?.at(-1);
+    await until("the statuses of the rest's deploy", () =>
+      [status("kernelci-api", api), status("kernelci-pipeline", good)].every((st) => st?.state === "success"),
+    );
     expect(status("kernelci-pipeline", good)).toMatchObject({ state: "success", context: STATUS_CONTEXT });
     expect(status("kernelci-api", api)).toMatchObject({ state: "success", context: STATUS_CONTEXT });
     expect(status("kernelci-pipeline", bad)).toMatchObject({ state: "failure", context: STATUS_CONTEXT });
