@@ -54,8 +54,8 @@ export interface GithubPrRecord {
 
 export interface GithubServer {
   url: string;
-  /** Every request: method, path with query, Authorization header. */
-  requests: { method: string; url: string; authorization?: string }[];
+  /** Every request: method, path with query, Authorization header, arrival (ms since the epoch). */
+  requests: { method: string; url: string; authorization?: string; at: number }[];
   setPulls(owner: string, repo: string, pulls: GithubPull[]): void;
   /** The members of an organisation's team (`/orgs/<org>/teams/<slug>/members`). */
   setTeam(org: string, slug: string, members: string[]): void;
@@ -240,6 +240,7 @@ export async function startGithubServer(): Promise<GithubServer> {
       method: req.method ?? "GET",
       url: `${url.pathname}${url.search}`,
       authorization: req.headers.authorization,
+      at: Date.now(),
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -26,7 +26,12 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
 
   it("answers roles, binds a maintainer's ack to the head, expires it on push, deploys for an admin, reports on the PR", async () => {
     const deployer = new FakeDeployer();
-    const pullRequests = { apiUrl: github.url, admins: ["padovan"], maintainers: ["broonie"] };
+    const pullRequests = {
+      apiUrl: github.url,
+      paceWrites: false,
+      admins: ["padovan"],
+      maintainers: ["broonie"],
+    };
     const bot = await startTestBot({ durations: quickDurations, pullRequests }, deployer, {
       botFile: "bot.json",
     });
@@ -72,6 +77,8 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
         github.pr("kernelci", "kernelci-api", 7).labels.includes("staging-skip"),
       );
 
+      // The skip is a change too: its partial deploy starts; the admin's deploy then restarts it.
+      await until("the skip's deploy", () => deployer.requests.length === 2);
       const before = deployer.requests.length;
       await comment("c5", "padovan", "@kcibot deploy");
       await until("the admin's deploy", () => deployer.requests.length > before);
