@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { PullRequestClient } from "../lib/forge/pullRequests";
 import type { BotFile } from "../lib/staging/botFile";
 import type { Ack } from "./acks";
+import { writeBotFile } from "./botFile";
 import { type ChatOpsContext, type CommentOutcome, onComment, onPush } from "./commands";
 import { type ComponentRule, componentsOf, failingComponent, suspectsOf } from "./components";
 import type { DeployOutcome } from "./deployer";
@@ -111,11 +110,7 @@ export function createPullRequestSide(o: PullRequestSideOptions): PullRequestSid
       return suspectsOf(prs, failingComponent(error), o.rules);
     },
     writeBotFile(content) {
-      if (!o.botFile) return;
-      fs.mkdirSync(path.dirname(o.botFile), { recursive: true });
-      const tmp = `${o.botFile}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`);
-      fs.renameSync(tmp, o.botFile);
+      if (o.botFile) writeBotFile(o.botFile, content);
     },
   };
 }
