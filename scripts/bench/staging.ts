@@ -279,29 +279,17 @@ export async function stagingRows(repo: BenchRepo, runs: number): Promise<BenchR
   check(loop.merged === result.merged, `the loop merged ${loop.merged} PRs, the engine ${result.merged}`);
   repo.reset();
   const name = `staging-branch, ${repo.name}, ${merged} merged`;
-  const loopName = "per-PR `git pull` loop";
+  const row = (what: string, ours: number, target: BenchRow["target"]): BenchRow => ({
+    what: `${name}: ${what}`,
+    ours,
+    floorName: "per-PR `git pull` loop",
+    floor: baseline,
+    target,
+  });
   return [
-    {
-      what: `${name}: first run`,
-      ours: first,
-      floorName: loopName,
-      floor: baseline,
-      target: ratioTarget(first, baseline),
-    },
-    {
-      what: `${name}: main moved`,
-      ours: moved,
-      floorName: loopName,
-      floor: baseline,
-      target: ratioTarget(moved, baseline),
-    },
-    {
-      what: `${name}: no-op`,
-      ours: noop,
-      floorName: loopName,
-      floor: baseline,
-      target: { text: "≤ 0.5 s", met: noop <= 0.5 },
-    },
+    row("first run", first, ratioTarget(first, baseline)),
+    row("main moved", moved, ratioTarget(moved, baseline)),
+    row("no-op", noop, { text: "≤ 0.5 s", met: noop <= 0.5 }),
   ];
 }
 
