@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { container, probe, resources, service, statefulSet, type Workload } from "./workload";
+import { onePodStore, probe, resources, type Workload } from "./workload";
 
 export interface RedisArgs {
   namespace: pulumi.Input<string>;
@@ -24,28 +24,27 @@ export class Redis extends pulumi.ComponentResource {
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Redis", name, {}, opts);
     const app = "redis";
-    const workload = statefulSet(
+    const { namespace, size, storageClass, rolloutAfter } = args;
+    const workload = onePodStore(
       name,
       {
-        namespace: args.namespace,
+        namespace,
         app,
-        containers: [
-          container({
-            name: app,
-            image: args.image,
-            args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
-            ports: [6379],
-            volumeMounts: [{ name: "data", mountPath: "/data" }],
-            // Requests of kernelci-api kube/aks/redis.yaml.
-            resources: resources("512Mi", "500m", "1Gi", "1"),
-            probe: probe.exec("redis-cli", "ping"),
-          }),
-        ],
-        volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+        container: {
+          image: args.image,
+          args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
+          // Requests of kernelci-api kube/aks/redis.yaml.
+          resources: resources("512Mi", "500m", "1Gi", "1"),
+          probe: probe.exec("redis-cli", "ping"),
+        },
+        dataPath: "/data",
+        port: 6379,
+        size,
+        storageClass,
+        rolloutAfter,
       },
-      { parent: this, dependsOn: args.rolloutAfter },
+      this,
     );
-    service(name, { namespace: args.namespace, app, port: 6379 }, { parent: this });
     this.host = pulumi.interpolate`${app}.${args.namespace}.svc.cluster.local`;
     this.workloads = [workload];
     this.registerOutputs({ host: this.host });

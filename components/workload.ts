@@ -210,6 +210,46 @@ export function service(
   );
 }
 
+/** What a one-pod store (Redis, MongoDB) needs: its container, data path and port, its volume. */
+export interface OnePodStoreArgs {
+  namespace: pulumi.Input<string>;
+  app: string;
+  /** The container, but its name, ports and data volume (mounted at `dataPath`). */
+  container: Omit<ContainerSpec, "name" | "ports" | "volumeMounts">;
+  dataPath: string;
+  port: number;
+  size: string;
+  storageClass?: string;
+  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * A store of one pod: a StatefulSet whose data volume outlives it, created after `rolloutAfter`,
+ * and its Service, both parented to `parent`. Returns the StatefulSet.
+ */
+export function onePodStore(name: string, args: OnePodStoreArgs, parent: pulumi.Resource): Workload {
+  const { namespace, app, port } = args;
+  const workload = statefulSet(
+    name,
+    {
+      namespace,
+      app,
+      containers: [
+        container({
+          ...args.container,
+          name: app,
+          ports: [port],
+          volumeMounts: [{ name: "data", mountPath: args.dataPath }],
+        }),
+      ],
+      volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+    },
+    { parent, dependsOn: args.rolloutAfter },
+  );
+  service(name, { namespace, app, port }, { parent });
+  return workload;
+}
+
 export interface IngressArgs {
   namespace: pulumi.Input<string>;
   app: string;
