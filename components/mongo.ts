@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { onePodStore, probe, resources, type Workload } from "./workload";
+import { onePodStore, probe, resources, type StoreArgs, type Workload } from "./workload";
 
-export interface MongoArgs {
-  namespace: pulumi.Input<string>;
-  image: pulumi.Input<string>;
-  size: string;
-  storageClass?: string;
+export interface MongoArgs extends StoreArgs {
   /** Requests (and limits) of the container; default 2Gi/500m, limited to 4Gi/2. */
   requests?: { memory: string; cpu: string };
-  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** An in-cluster MongoDB: one pod, its data on a volume that outlives the StatefulSet. */
@@ -22,11 +17,11 @@ export class Mongo extends pulumi.ComponentResource {
   constructor(name: string, args: MongoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Mongo", name, {}, opts);
     const app = "mongo";
-    const { namespace, size, storageClass, rolloutAfter } = args;
+    // The namespace, volume size and class, and the rollout order come from args as they are.
     const workload = onePodStore(
       name,
       {
-        namespace,
+        ...args,
         app,
         container: {
           image: args.image,
@@ -38,9 +33,6 @@ export class Mongo extends pulumi.ComponentResource {
         },
         dataPath: "/data/db",
         port: 27017,
-        size,
-        storageClass,
-        rolloutAfter,
       },
       this,
     );

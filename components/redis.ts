@@ -1,13 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { onePodStore, probe, resources, type Workload } from "./workload";
+import { onePodStore, probe, resources, type StoreArgs, type Workload } from "./workload";
 
-export interface RedisArgs {
-  namespace: pulumi.Input<string>;
-  image: pulumi.Input<string>;
-  size: string;
-  storageClass?: string;
-  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
-}
+export type RedisArgs = StoreArgs;
 
 /**
  * Redis for the API's pub/sub and its event sequence counter. Upstream runs it without
@@ -24,11 +18,11 @@ export class Redis extends pulumi.ComponentResource {
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Redis", name, {}, opts);
     const app = "redis";
-    const { namespace, size, storageClass, rolloutAfter } = args;
+    // The namespace, volume size and class, and the rollout order come from args as they are.
     const workload = onePodStore(
       name,
       {
-        namespace,
+        ...args,
         app,
         container: {
           image: args.image,
@@ -39,9 +33,6 @@ export class Redis extends pulumi.ComponentResource {
         },
         dataPath: "/data",
         port: 6379,
-        size,
-        storageClass,
-        rolloutAfter,
       },
       this,
     );

@@ -210,17 +210,23 @@ export function service(
   );
 }
 
-/** What a one-pod store (Redis, MongoDB) needs: its container, data path and port, its volume. */
-export interface OnePodStoreArgs {
+/** The arguments of a one-pod store's component (Redis, MongoDB). */
+export interface StoreArgs {
   namespace: pulumi.Input<string>;
+  image: pulumi.Input<string>;
+  /** Its data volume. */
+  size: string;
+  storageClass?: string;
+  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** What a one-pod store needs besides its component's arguments: its container, data path and port. */
+export interface OnePodStoreArgs extends Omit<StoreArgs, "image"> {
   app: string;
   /** The container, but its name, ports and data volume (mounted at `dataPath`). */
   container: Omit<ContainerSpec, "name" | "ports" | "volumeMounts">;
   dataPath: string;
   port: number;
-  size: string;
-  storageClass?: string;
-  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
