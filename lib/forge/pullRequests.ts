@@ -63,9 +63,8 @@ export const GITHUB_FILES_LIMIT = 3000;
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
 
-/** A PullRequestClient on GitHub's REST API: retried on 5xx, throttled on rate limits. */
-export function githubPullRequests(options: GithubPullRequestOptions): PullRequestClient {
-  const { owner } = options;
+/** Octokit retried on 5xx and throttled on rate limits, each request under a deadline, silent. */
+function retryingOctokit(options: GithubPullRequestOptions) {
   const retries = options.retries ?? 3;
   const quiet = () => undefined;
   const octokit = new RetryingOctokit({
@@ -84,6 +83,13 @@ export function githubPullRequests(options: GithubPullRequestOptions): PullReque
   octokit.hook.before("request", (request) => {
     request.request = { ...request.request, signal: AbortSignal.timeout(timeoutMs) };
   });
+  return octokit;
+}
+
+/** A PullRequestClient on GitHub's REST API: retried on 5xx, throttled on rate limits. */
+export function githubPullRequests(options: GithubPullRequestOptions): PullRequestClient {
+  const { owner } = options;
+  const octokit = retryingOctokit(options);
   return {
     async pull(repo, pr) {
       const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr });
