@@ -1,13 +1,13 @@
 import * as path from "node:path";
 import { advance, type BisectionHost, bisectionFor, headsOf, releaseOnPush, stepFinished } from "./bisector";
-import { type BisectionStep, botFileOf, runningStep } from "./botFile";
-import { DeployCancelled, type Deployer, type DeployOutcome, type Progress } from "./deployer";
+import { runningStep } from "./botFile";
+import { DeployCancelled, type Deployer, type Progress } from "./deployer";
 import { type Delivery, headMoved, meaningOf, type PrComment, type Relevance } from "./events";
 import type { Logger } from "./log";
 import type { BotMetrics } from "./metrics";
-import { enqueue, type Report } from "./outbox";
-import { MAX_TIMER_MS, OutboxFlusher } from "./outboxFlusher";
+import { MAX_TIMER_MS } from "./outboxFlusher";
 import { type Action, type Deploy, decide, nextWakeup, type PolicyEvent, type Timing } from "./policy";
+import { PullRequestFeedback } from "./pullRequestFeedback";
 import type { PullRequestSide } from "./pullRequestSide";
 import { type BotState, logName, type Operation, record, remember } from "./state";
 import type { StateStore } from "./store";
@@ -48,9 +48,7 @@ export class Runner {
   private timer: NodeJS.Timeout | undefined;
   private inflight: InFlight | null = null;
   private readonly snapshots = new Map<string, Snapshot>();
-  /** How each attempt ended, by `id/attempt`, until its report is worked out. */
-  private readonly outcomes = new Map<string, DeployOutcome>();
-  private readonly outbox: OutboxFlusher | undefined;
+  private readonly feedback: PullRequestFeedback | undefined;
   private readonly seen: Set<string>;
   private stopped = false;
   progress: Progress | null = null;
@@ -59,14 +57,14 @@ export class Runner {
   constructor(private readonly o: RunnerOptions) {
     this.now = o.now ?? Date.now;
     this.seen = new Set(o.store.state.seen);
-    const side = o.pullRequests;
-    this.outbox =
-      side &&
-      new OutboxFlusher((batch, now) => side.flush(batch, now), {
+    this.feedback =
+      o.pullRequests &&
+      new PullRequestFeedback(o.pullRequests, {
         state: () => this.state,
         save: (state) => o.store.save(state),
         inQueue: (task) => this.enqueue(task),
         now: () => this.now(),
+        log: o.log,
       });
   }
 
@@ -111,7 +109,7 @@ export class Runner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.outbox?.stop();
+    this.feedback?.stop();
     this.inflight?.abort.abort();
     await this.inflight?.done;
     await this.queue;
@@ -140,12 +138,13 @@ export class Runner {
     const meaning = meaningOf(delivery, this.o.relevance);
     const base = { delivery: delivery.id, event: delivery.event };
     const moved = headMoved(delivery);
-    if (moved && this.o.pullRequests) {
-      const { acks, reports } = this.o.pullRequests.onPush(moved, this.state, delivery.id);
-      const released = releaseOnPush(this.state, moved, this.o.pullRequests.skipLabel);
+    const feedback = this.feedback;
+    if (moved && feedback) {
+      const { acks, reports } = feedback.side.onPush(moved, this.state, delivery.id);
+      const released = releaseOnPush(this.state, moved, feedback.side.skipLabel);
       if (released) await this.o.store.save({ ...this.state, excluded: released.excluded });
-      await this.keep(acks, [...reports, ...(released?.reports ?? [])]);
-      if (released) this.syncBotFile(runningStep(this.state));
+      await feedback.keep(acks, [...reports, ...(released?.reports ?? [])]);
+      if (released) feedback.syncBotFile(runningStep(this.state));
     }
     if ("comment" in meaning) {
       await this.o.store.save({ ...this.state, seen });
@@ -161,9 +160,9 @@ export class Runner {
 
   /** Chat-ops: the comment's commands, judged; their policy events applied, their answers posted. */
   private async handleComment(comment: PrComment): Promise<void> {
-    const side = this.o.pullRequests;
-    if (!side) return;
-    const outcome = await side.onComment(comment, this.state).catch((err) => {
+    const feedback = this.feedback;
+    if (!feedback) return;
+    const outcome = await feedback.side.onComment(comment, this.state).catch((err) => {
       this.o.log.warn(
         { err: String(err), delivery: comment.delivery },
         "could not read the PR or the roles: comment ignored",
@@ -176,35 +175,30 @@ export class Runner {
       { delivery: comment.delivery, decision: "chat-ops", events },
       `${comment.login} on ${comment.repo}#${comment.pr}`,
     );
-    await this.keep(outcome.acks, outcome.reports);
+    await feedback.keep(outcome.acks, outcome.reports);
     for (const [i, event] of outcome.events.entries()) {
       const actions = await this.apply(event);
       // An admin's deploy or trigger is answered with what the policy made of it.
       if (event.type === "change" || actions.length === 0) continue;
       const repo = comment.repo.split("/")[1] ?? comment.repo;
       const body = actions.map((a) => a.reason).join("\n");
-      await this.keep(this.state.acks, [
+      await feedback.keep(this.state.acks, [
         { kind: "reply", repo, pr: comment.pr, id: `${comment.delivery}/policy-${i}`, body },
       ]);
     }
   }
 
   /** What a bisection needs of the runner (bot/bisector.ts). */
-  private get host(): BisectionHost {
+  private bisectionHost(feedback: PullRequestFeedback): BisectionHost {
     return {
       state: () => this.state,
       save: (state) => this.o.store.save(state),
       apply: (event) => this.apply(event),
-      keep: (acks, reports) => this.keep(acks, reports),
-      syncBotFile: (step) => this.syncBotFile(step),
+      keep: (acks, reports) => feedback.keep(acks, reports),
+      syncBotFile: (step) => feedback.syncBotFile(step),
       warn: (message) => this.o.log.warn({ decision: "bisection" }, message),
-      skipLabel: this.o.pullRequests?.skipLabel ?? "",
+      skipLabel: feedback.side.skipLabel,
     };
-  }
-
-  /** The bot's file for the staging engine: acks, excluded PRs, and the bisection step running. */
-  private syncBotFile(step: BisectionStep): void {
-    this.o.pullRequests?.writeBotFile(botFileOf(this.state, step));
   }
 
   /** After a deploy: a failure starts a bisection (part 2); a bisection step moves it on. */
@@ -212,49 +206,22 @@ export class Runner {
     action: Extract<Action, { kind: "finish" }>,
     snapshot: Snapshot | undefined,
   ): Promise<void> {
-    const side = this.o.pullRequests;
-    if (!side) return;
+    const feedback = this.feedback;
+    if (!feedback) return;
+    const host = this.bisectionHost(feedback);
     const ok = action.result === "succeeded";
     if (action.deploy.trigger === "bisect") {
-      await this.enqueue(() => stepFinished(this.host, ok));
+      await this.enqueue(() => stepFinished(host, ok));
       return;
     }
     if (ok || !snapshot || this.state.bisection) return;
     const heads = headsOf(snapshot);
     if (Object.keys(heads).length === 0) return;
-    const split = await side.suspects(heads, action.error ?? "").catch((err) => {
+    const split = await feedback.side.suspects(heads, action.error ?? "").catch((err) => {
       this.o.log.warn({ err: String(err) }, "could not read the PRs' files: every PR is a suspect");
       return { suspects: Object.keys(heads), innocent: [] };
     });
-    await this.enqueue(() =>
-      advance(this.host, bisectionFor(action.deploy.id, action.error ?? "", heads, split)),
-    );
-  }
-
-  /** Saves new acks (and writes them where the staging engine reads them) and queues reports. */
-  private async keep(acks: BotState["acks"], reports: Report[]): Promise<void> {
-    const changed = acks !== this.state.acks;
-    const now = this.now();
-    const outbox = reports.reduce((box, r) => enqueue(box, r, now), this.state.outbox);
-    await this.o.store.save({ ...this.state, acks, outbox });
-    if (changed) this.syncBotFile(runningStep(this.state));
-    if (reports.length > 0) void this.outbox?.flush();
-  }
-
-  /** The PR reports of the actions just taken, worked out outside the event queue (it reads GitHub). */
-  private async report(actions: Action[]): Promise<void> {
-    const side = this.o.pullRequests;
-    if (!side) return;
-    for (const action of actions) {
-      const key = "deploy" in action ? `${action.deploy.id}/${action.deploy.attempt}` : "";
-      const outcome = this.outcomes.get(key);
-      if (action.kind === "finish") this.outcomes.delete(key);
-      const reports = await side.reportsFor(action, outcome).catch((err) => {
-        this.o.log.warn({ err: String(err) }, "could not work out the PR reports of a deploy");
-        return [];
-      });
-      if (reports.length > 0) await this.enqueue(() => this.keep(this.state.acks, reports));
-    }
+    await this.enqueue(() => advance(host, bisectionFor(action.deploy.id, action.error ?? "", heads, split)));
   }
 
   private async apply(event: PolicyEvent, seen = this.state.seen): Promise<Action[]> {
@@ -298,7 +265,7 @@ export class Runner {
     await this.o.store.save(next);
     for (const action of actions) this.perform(action, event, before.operation);
     this.rearm();
-    void this.report(actions);
+    void this.feedback?.report(actions);
     for (const action of actions) await this.o.onAction?.(action, next);
     return actions;
   }
@@ -360,7 +327,7 @@ export class Runner {
         );
       if (outcome === null || abort.signal.aborted) return;
       if (snapshot) this.snapshots.set(`${deploy.id}/${deploy.attempt}`, snapshot);
-      this.outcomes.set(`${deploy.id}/${deploy.attempt}`, outcome);
+      this.feedback?.deployEnded(deploy, outcome);
       await this.dispatch({
         type: "finished",
         id: deploy.id,

@@ -93,6 +93,54 @@ function pullRequestSide(o: BotServiceOptions, store: StateStore, timing: Timing
   });
 }
 
+/** Where the periodic check looks by default: the forge, naming repositories `owner/name` as webhooks do. */
+function forgeUpdateSource({ bot, staging, cwd, secrets }: BotServiceOptions): UpdateSource {
+  const fullNames = new Map(bot.repositories.map((full) => [full.split("/")[1], full]));
+  const forge = createForge(staging.forge, cwd, secrets.githubToken);
+  return forgeUpdates(staging, forge, cwd, (repo) => fullNames.get(repo) ?? repo);
+}
+
+interface ServerParts {
+  runner: Runner;
+  metrics: BotMetrics;
+  log: Logger;
+  logDir: string;
+  timing: Timing;
+  now: () => number;
+}
+
+/** The HTTP side: webhooks in; status page, metrics and deploy logs out. */
+function botServer(
+  o: BotServiceOptions,
+  { runner, metrics, log, logDir, timing, now }: ServerParts,
+): http.Server {
+  const { bot } = o;
+  return createBotServer({
+    intake: new WebhookIntake(o.secrets.webhookSecret, bot.maxBodyBytes),
+    runner,
+    metrics,
+    log,
+    logDir,
+    renderStatus: () =>
+      renderStatusPage({
+        stack: bot.stack,
+        state: runner.state,
+        progress: runner.progress,
+        timing,
+        now: now(),
+      }),
+  });
+}
+
+/** Stops listening (dropping open connections), then the runner, then closes the state. */
+async function closeService(server: http.Server, runner: Runner, store: StateStore): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
+  await runner.stop();
+  await store.close();
+}
+
 /** Opens the state, starts the runner (resuming an interrupted deploy) and listens. */
 export async function startBotService(o: BotServiceOptions): Promise<BotService> {
   const { bot, staging } = o;
@@ -101,15 +149,7 @@ export async function startBotService(o: BotServiceOptions): Promise<BotService>
   const timing = timingOf(bot.durations);
   const { stateFile, logDir } = statePaths(bot, o.cwd);
   const store = await StateStore.open(stateFile);
-  const fullNames = new Map(bot.repositories.map((full) => [full.split("/")[1], full]));
-  const updates =
-    o.updates ??
-    forgeUpdates(
-      staging,
-      createForge(staging.forge, o.cwd, o.secrets.githubToken),
-      o.cwd,
-      (repo) => fullNames.get(repo) ?? repo,
-    );
+  const updates = o.updates ?? forgeUpdateSource(o);
   const metrics = new BotMetrics(() => store.state.policy.lastFullStart, now);
   const runner = new Runner({
     store,
@@ -126,39 +166,13 @@ export async function startBotService(o: BotServiceOptions): Promise<BotService>
     onAction: o.onAction,
     pullRequests: pullRequestSide(o, store, timing, now),
   });
-  const server = createBotServer({
-    intake: new WebhookIntake(o.secrets.webhookSecret, bot.maxBodyBytes),
-    runner,
-    metrics,
-    log,
-    logDir,
-    renderStatus: () =>
-      renderStatusPage({
-        stack: bot.stack,
-        state: runner.state,
-        progress: runner.progress,
-        timing,
-        now: now(),
-      }),
-  });
+  const server = botServer(o, { runner, metrics, log, logDir, timing, now });
   try {
     await runner.start();
     const address = await listen(server, bot.listen.host, bot.listen.port);
     const url = `http://${address.address}:${address.port}`;
     log.info({ url, stack: bot.stack, stateFile }, "kcibot listening");
-    return {
-      url,
-      runner,
-      metrics,
-      server,
-      async close() {
-        const closed = new Promise((resolve) => server.close(resolve));
-        server.closeAllConnections();
-        await closed;
-        await runner.stop();
-        await store.close();
-      },
-    };
+    return { url, runner, metrics, server, close: () => closeService(server, runner, store) };
   } catch (err) {
     await runner.stop();
     await store.close();

@@ -117,8 +117,8 @@ export interface Simulation {
   accepted: Change[];
 }
 
-function changeOf(line: TimelineLine, index: number): Change | null {
-  if (line.type === "deploy-failed" || line.type === "comment") return null;
+/** The change a `webhook` or `forge` line makes. */
+function changeOf(line: Extract<TimelineLine, { type: "webhook" | "forge" }>, index: number): Change {
   const what =
     line.type === "forge" ? "forge change" : `${line.event}${line.action ? ` ${line.action}` : ""}`;
   const base = { at: line.at, source: `${line.type}-${index}`, repo: line.repo, what };
@@ -220,94 +220,109 @@ function bisectionReplay(
   };
 }
 
-/** Replays `lines` until every line is consumed and nothing is left to deploy. */
-export function simulate(
-  lines: TimelineLine[],
-  timing: Timing,
-  durations: Record<Cycle, number>,
-): Simulation {
-  let state: PolicyState = initialPolicyState;
-  const trace: Simulation["trace"] = [];
-  const accepted: Change[] = [];
-  const forge: Change[] = [];
-  let finishAt: number | null = null;
-  let next = 0;
-  let clock = lines[0]?.at ?? 0;
-  const excluded: SimulatedDecision[] = [];
-  const bisection = bisectionReplay(
-    (event, now) => apply(event, now),
+/**
+ * The policy driven by a timeline: its state, every action it took, and when the running deploy
+ * ends. A `check` action is answered at once with the forge's changes since the last deploy start.
+ */
+class PolicyReplay {
+  state: PolicyState = initialPolicyState;
+  readonly trace: Simulation["trace"] = [];
+  readonly accepted: Change[] = [];
+  /** Every change, with or without a webhook: what the periodic check can find. */
+  readonly forge: Change[] = [];
+  readonly excluded: SimulatedDecision[] = [];
+  finishAt: number | null = null;
+  private readonly bisection = bisectionReplay(
+    (event, now) => this.apply(event, now),
     (pr, now, failed) =>
-      excluded.push({
+      this.excluded.push({
         at: new Date(now).toISOString(),
         action: "exclude",
         cycle: "partial",
         reason: `${pr} found faulty: deploy #${failed} failed`,
       }),
   );
-  const apply = (event: PolicyEvent, now: number) => {
-    const decision = decide(state, event, now, timing);
-    state = decision.state;
+
+  constructor(
+    private readonly timing: Timing,
+    private readonly durations: Record<Cycle, number>,
+  ) {}
+
+  apply(event: PolicyEvent, now: number): void {
+    const decision = decide(this.state, event, now, this.timing);
+    this.state = decision.state;
     for (const action of decision.actions) {
-      trace.push({ at: now, action });
+      this.trace.push({ at: now, action });
       if (action.kind === "start" || action.kind === "restart")
-        finishAt = now + durations[action.deploy.cycle];
-      if (action.kind === "check") {
-        const since = state.lastStart ?? Number.NEGATIVE_INFINITY;
-        apply({ type: "updates", changes: forge.filter((c) => c.at > since) }, now);
-      }
-    }
-  };
-  for (let steps = 0; steps < 1_000_000; steps++) {
-    const wake = nextWakeup(state, timing);
-    const running = state.running;
-    const candidates = [
-      lines[next]?.at ?? Infinity,
-      wake ?? Infinity,
-      running && finishAt !== null ? finishAt : Infinity,
-    ];
-    const now = Math.max(clock, Math.min(...candidates));
-    clock = now;
-    // Stop once the input is consumed and only a check that would find nothing remains.
-    const pendingForge = forge.some((c) => c.at > (state.lastStart ?? Number.NEGATIVE_INFINITY));
-    if (now === Infinity || (next >= lines.length && !running && !state.scheduled && !pendingForge)) break;
-    if (running && finishAt !== null && now === finishAt && now <= (lines[next]?.at ?? Infinity)) {
-      const result = bisection.resultOf(running);
-      apply({ type: "finished", id: running.id, attempt: running.attempt, result }, now);
-      if (running.trigger === "bisect") bisection.stepped(result === "succeeded", now);
-    } else if (now === lines[next]?.at) {
-      const line = lines[next];
-      const change = changeOf(line, next);
-      next++;
-      if (line.type === "deploy-failed") {
-        if (running) {
-          apply(
-            {
-              type: "finished",
-              id: running.id,
-              attempt: running.attempt,
-              result: "failed",
-              error: line.error,
-            },
-            now,
-          );
-          if (line.prs && !bisection.running()) bisection.start(line.prs, line.faulty ?? [], running.id, now);
-        }
-      } else if (line.type === "comment") {
-        for (const event of commentEvents(line, next - 1)) apply(event, now);
-      } else if (change) {
-        forge.push(change);
-        if (line.type === "webhook") {
-          accepted.push(change);
-          apply({ type: "change", change }, now);
-        }
-      }
-    } else {
-      apply({ type: "tick" }, now);
+        this.finishAt = now + this.durations[action.deploy.cycle];
+      if (action.kind === "check") this.apply({ type: "updates", changes: this.unseenChanges() }, now);
     }
   }
-  const decisions = [
+
+  unseenChanges(): Change[] {
+    const since = this.state.lastStart ?? Number.NEGATIVE_INFINITY;
+    return this.forge.filter((c) => c.at > since);
+  }
+
+  /** The running deploy reaches its end: it fails when a bisection step holds a faulty PR. */
+  finish(now: number): void {
+    const running = this.state.running;
+    if (!running) return;
+    const result = this.bisection.resultOf(running);
+    this.apply({ type: "finished", id: running.id, attempt: running.attempt, result }, now);
+    if (running.trigger === "bisect") this.bisection.stepped(result === "succeeded", now);
+  }
+
+  /** Line number `index` of the timeline happens at `now`. */
+  line(line: TimelineLine, index: number, now: number): void {
+    const running = this.state.running;
+    if (line.type === "deploy-failed") {
+      if (!running) return;
+      const { id, attempt } = running;
+      this.apply({ type: "finished", id, attempt, result: "failed", error: line.error }, now);
+      if (line.prs && !this.bisection.running()) this.bisection.start(line.prs, line.faulty ?? [], id, now);
+    } else if (line.type === "comment") {
+      for (const event of commentEvents(line, index)) this.apply(event, now);
+    } else {
+      const change = changeOf(line, index);
+      this.forge.push(change);
+      if (line.type === "webhook") {
+        this.accepted.push(change);
+        this.apply({ type: "change", change }, now);
+      }
+    }
+  }
+}
+
+/** Replays `lines` until every line is consumed and nothing is left to deploy. */
+export function simulate(
+  lines: TimelineLine[],
+  timing: Timing,
+  durations: Record<Cycle, number>,
+): Simulation {
+  const replay = new PolicyReplay(timing, durations);
+  let next = 0;
+  let clock = lines[0]?.at ?? 0;
+  for (let steps = 0; steps < 1_000_000; steps++) {
+    const { state, finishAt } = replay;
+    const lineAt = lines[next]?.at ?? Infinity;
+    const endAt = state.running && finishAt !== null ? finishAt : Infinity;
+    const now = Math.max(clock, Math.min(lineAt, nextWakeup(state, timing) ?? Infinity, endAt));
+    clock = now;
+    // Stop once the input is consumed and only a check that would find nothing remains.
+    const idle = !state.running && !state.scheduled && replay.unseenChanges().length === 0;
+    if (now === Infinity || (next >= lines.length && idle)) break;
+    if (now === endAt && now <= lineAt) replay.finish(now);
+    else if (now === lineAt) replay.line(lines[next], next++, now);
+    else replay.apply({ type: "tick" }, now);
+  }
+  return { decisions: printed(replay), trace: replay.trace, accepted: replay.accepted };
+}
+
+/** What `bot simulate` prints: the decisions and exclusions, in time order. */
+function printed({ trace, excluded }: PolicyReplay): SimulatedDecision[] {
+  return [
     ...trace.map((t) => printable(t.at, t.action)).filter((d): d is SimulatedDecision => d !== null),
     ...excluded,
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  return { decisions, trace, accepted };
 }

@@ -44,113 +44,128 @@ const pr = (number: number, fields: Partial<LocalPull>, changes: FileChanges): F
   changes,
 });
 
-function fixtureRepos(): FixtureRepo[] {
-  const pipelineConfig = filesOf(path.join(projectRoot, "local/kernelci-pipeline/config"), "config/");
+/** kernelci-core's PRs: two in conflict, an outsider's, a labelled-out one, one off-base, one from a fork. */
+function corePulls(): FixturePull[] {
   return [
-    {
-      name: "kernelci-core",
-      main: {
-        "README.md": "# kernelci-core\n\nCore KernelCI tools (local forge fixture).\n",
-        "kernelci/__init__.py": '__version__ = "1.0"\n',
-        "kernelci/build.py": "def build(arch):\n    return f'make ARCH={arch}'\n",
+    pr(
+      1001,
+      { title: "build: follow for-next", author: "nuclearcat" },
+      {
         "config/core/build-configs.yaml":
-          "build_configs:\n  mainline:\n    tree: mainline\n    branch: master\n",
+          "build_configs:\n  mainline:\n    tree: mainline\n    branch: for-next\n",
       },
-      pulls: [
-        pr(
-          1001,
-          { title: "build: follow for-next", author: "nuclearcat" },
-          {
-            "config/core/build-configs.yaml":
-              "build_configs:\n  mainline:\n    tree: mainline\n    branch: for-next\n",
-          },
-        ),
-        pr(
-          1002,
-          { title: "build: use main (conflicts with #1001)", author: "Padovan" },
-          {
-            "config/core/build-configs.yaml":
-              "build_configs:\n  mainline:\n    tree: mainline\n    branch: main\n",
-          },
-        ),
-        pr(
-          1003,
-          { title: "Drive-by typo fix", author: "drive-by-dev" },
-          {
-            "README.md": "# kernelci-core\n\nCore KernelCI tools (local forge fixture)!\n",
-          },
-        ),
-        pr(
-          1004,
-          { title: "WIP: new scheduler", author: "gctucker", labels: ["staging-skip"] },
-          {
-            "kernelci/scheduler.py": "# work in progress\n",
-          },
-        ),
-        pr(
-          1005,
-          { title: "Backport to release", author: "a-wai", base: "release" },
-          {
-            "kernelci/release.py": "RELEASE = True\n",
-          },
-        ),
-        pr(
-          1006,
-          { title: "build: clang support", author: "outside-dev", headOwner: "NuclearCat" },
-          {
-            "kernelci/clang.py": "CC = 'clang'\n",
-          },
-        ),
-      ],
-      patches: {
-        "0001-staging-disable-bisection-emails.patch": {
-          "config/core/staging.yaml": "bisection_emails: false\n",
-        },
+    ),
+    pr(
+      1002,
+      { title: "build: use main (conflicts with #1001)", author: "Padovan" },
+      {
+        "config/core/build-configs.yaml":
+          "build_configs:\n  mainline:\n    tree: mainline\n    branch: main\n",
       },
-    },
-    {
-      name: "kernelci-api",
-      main: {
-        "README.md": "# kernelci-api\n",
-        "api/main.py": "VERSION = '0.1'\n",
-        "api/models.py": "NODE_STATES = ['running', 'available', 'closing', 'done']\n",
+    ),
+    pr(
+      1003,
+      { title: "Drive-by typo fix", author: "drive-by-dev" },
+      {
+        "README.md": "# kernelci-core\n\nCore KernelCI tools (local forge fixture)!\n",
       },
-      pulls: [
-        pr(
-          2001,
-          { title: "api: add /latest/whoami", author: "nuclearcat" },
-          {
-            "api/whoami.py": "def whoami(user):\n    return user\n",
-          },
-        ),
-        pr(2002, { title: "api: experimental endpoint", author: "stranger" }, { "api/exp.py": "X = 1\n" }),
-      ],
-    },
-    {
-      name: "kernelci-pipeline",
-      main: {
-        "README.md": "# kernelci-pipeline\n",
-        "src/trigger.py": "POLL_PERIOD = 3600\n",
-        ...pipelineConfig,
+    ),
+    pr(
+      1004,
+      { title: "WIP: new scheduler", author: "gctucker", labels: ["staging-skip"] },
+      {
+        "kernelci/scheduler.py": "# work in progress\n",
       },
-      pulls: [
-        pr(
-          3001,
-          { title: "trigger: poll every 30 min", author: "padovan" },
-          {
-            "src/trigger.py": "POLL_PERIOD = 1800\n",
-          },
-        ),
-        pr(
-          3002,
-          { title: "draft: new runtime", author: "gctucker", labels: ["staging-skip"] },
-          {
-            "src/runtime.py": "RUNTIME = 'new'\n",
-          },
-        ),
-      ],
-    },
+    ),
+    pr(
+      1005,
+      { title: "Backport to release", author: "a-wai", base: "release" },
+      {
+        "kernelci/release.py": "RELEASE = True\n",
+      },
+    ),
+    pr(
+      1006,
+      { title: "build: clang support", author: "outside-dev", headOwner: "NuclearCat" },
+      {
+        "kernelci/clang.py": "CC = 'clang'\n",
+      },
+    ),
   ];
+}
+
+/** kernelci-core: its main, PRs and a local patch for staging. */
+function coreRepo(): FixtureRepo {
+  return {
+    name: "kernelci-core",
+    main: {
+      "README.md": "# kernelci-core\n\nCore KernelCI tools (local forge fixture).\n",
+      "kernelci/__init__.py": '__version__ = "1.0"\n',
+      "kernelci/build.py": "def build(arch):\n    return f'make ARCH={arch}'\n",
+      "config/core/build-configs.yaml":
+        "build_configs:\n  mainline:\n    tree: mainline\n    branch: master\n",
+    },
+    pulls: corePulls(),
+    patches: {
+      "0001-staging-disable-bisection-emails.patch": {
+        "config/core/staging.yaml": "bisection_emails: false\n",
+      },
+    },
+  };
+}
+
+/** kernelci-api: one trusted PR and one from a stranger. */
+function apiRepo(): FixtureRepo {
+  return {
+    name: "kernelci-api",
+    main: {
+      "README.md": "# kernelci-api\n",
+      "api/main.py": "VERSION = '0.1'\n",
+      "api/models.py": "NODE_STATES = ['running', 'available', 'closing', 'done']\n",
+    },
+    pulls: [
+      pr(
+        2001,
+        { title: "api: add /latest/whoami", author: "nuclearcat" },
+        {
+          "api/whoami.py": "def whoami(user):\n    return user\n",
+        },
+      ),
+      pr(2002, { title: "api: experimental endpoint", author: "stranger" }, { "api/exp.py": "X = 1\n" }),
+    ],
+  };
+}
+
+/** kernelci-pipeline: its main carries the pipeline configuration the local stack runs. */
+function pipelineRepo(): FixtureRepo {
+  return {
+    name: "kernelci-pipeline",
+    main: {
+      "README.md": "# kernelci-pipeline\n",
+      "src/trigger.py": "POLL_PERIOD = 3600\n",
+      ...filesOf(path.join(projectRoot, "local/kernelci-pipeline/config"), "config/"),
+    },
+    pulls: [
+      pr(
+        3001,
+        { title: "trigger: poll every 30 min", author: "padovan" },
+        {
+          "src/trigger.py": "POLL_PERIOD = 1800\n",
+        },
+      ),
+      pr(
+        3002,
+        { title: "draft: new runtime", author: "gctucker", labels: ["staging-skip"] },
+        {
+          "src/runtime.py": "RUNTIME = 'new'\n",
+        },
+      ),
+    ],
+  };
+}
+
+function fixtureRepos(): FixtureRepo[] {
+  return [coreRepo(), apiRepo(), pipelineRepo()];
 }
 
 /** A repository of a local forge: its bare remote and the file listing its open PRs. */
