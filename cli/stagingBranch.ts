@@ -6,7 +6,7 @@ import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
 import { branchNameProblem, repoNameProblem, tagPrefixProblem } from "../lib/git/names";
-import { lsRemote } from "../lib/git/repo";
+import { LsRemoteError } from "../lib/git/repo";
 import { resolveLocation } from "../lib/project";
 import {
   type AssembleResult,
@@ -16,7 +16,7 @@ import {
   PushError,
 } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
-import { planStagingBranch } from "../lib/staging/plan";
+import { MainBranchMissing, planStagingBranch } from "../lib/staging/plan";
 import { type CliIo, UsageError } from "./io";
 import { printable, printableLines } from "./printable";
 import { stagingBranchUsage } from "./usage";
@@ -212,14 +212,6 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
   }
 
   const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
-  let mainTip: string | undefined;
-  try {
-    mainTip = (await lsRemote(remote, [`refs/heads/${opts.main}`], auth)).get(`refs/heads/${opts.main}`);
-  } catch (err) {
-    throw new UsageError(`unknown or unreachable remote ${remote}: ${(err as Error).message}`);
-  }
-  if (!mainTip) throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
-
   const now = new Date();
   const settings = {
     repo,
@@ -233,7 +225,14 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     tagPrefix: opts["tag-prefix"],
     tagLimit,
   };
-  const { plan, classification } = await planStagingBranch(settings, forge, now);
+  // The plan's ls-remote of main also says whether the remote is there at all.
+  const { plan, classification } = await planStagingBranch(settings, forge, now).catch((err: unknown) => {
+    if (err instanceof LsRemoteError && err.remote === remote)
+      throw new UsageError(`unknown or unreachable remote ${remote}: ${err.message}`);
+    if (err instanceof MainBranchMissing)
+      throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
+    throw err;
+  });
   const workDir = path.resolve(
     io.cwd,
     opts["work-dir"] ??
