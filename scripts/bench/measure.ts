@@ -4,6 +4,7 @@
  * elsewhere.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
 
 export interface BenchRow {
@@ -37,6 +38,36 @@ export async function medianOf(runs: number, fn: () => unknown, before?: () => u
     times.push(await seconds(fn));
   }
   return median(times);
+}
+
+/**
+ * CPU seconds (user + system) of this process's children that have exited, with their own
+ * waited-for children (Linux: cutime and cstime of /proc/self/stat). A preview's processes
+ * (engine, language host, program, providers) all count: a figure the machine's load moves
+ * much less than the wall time.
+ */
+function childrenCpuSeconds(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  // Fields 16 and 17 of proc(5), counted after "pid (comm) ".
+  return (Number(fields[13]) + Number(fields[14])) / clockTicks();
+}
+
+let ticks: number | undefined;
+function clockTicks(): number {
+  ticks ??= Number(run("getconf", ["CLK_TCK"]).trim());
+  return ticks;
+}
+
+/** The median wall time and the median CPU time of `runs` calls of `fn`, which runs commands synchronously. */
+export async function medianWithCpu(runs: number, fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuBefore = childrenCpuSeconds();
+    walls.push(await seconds(fn));
+    cpus.push(childrenCpuSeconds() - cpuBefore);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
 }
 
 /** Runs a command, failing with its output when it fails (a benchmark of a failure means nothing). */
