@@ -58,16 +58,23 @@ function clockTicks(): number {
   return ticks;
 }
 
-/** The median wall time and the median CPU time of `runs` calls of `fn`, which runs commands synchronously. */
-export async function medianWithCpu(runs: number, fn: () => unknown): Promise<{ wall: number; cpu: number }> {
-  const walls: number[] = [];
-  const cpus: number[] = [];
+/**
+ * The median wall and CPU times of each of `fns`, called in turn `runs` times (one of each per
+ * round), so that each sees the same load of a shared machine. Each runs commands synchronously.
+ */
+export async function interleavedMedians(
+  runs: number,
+  fns: (() => unknown)[],
+): Promise<{ wall: number; cpu: number }[]> {
+  const times = fns.map(() => ({ walls: [] as number[], cpus: [] as number[] }));
   for (let i = 0; i < runs; i++) {
-    const cpuBefore = childrenCpuSeconds();
-    walls.push(await seconds(fn));
-    cpus.push(childrenCpuSeconds() - cpuBefore);
+    for (const [j, fn] of fns.entries()) {
+      const cpuBefore = childrenCpuSeconds();
+      times[j].walls.push(await seconds(fn));
+      times[j].cpus.push(childrenCpuSeconds() - cpuBefore);
+    }
   }
-  return { wall: median(walls), cpu: median(cpus) };
+  return times.map((t) => ({ wall: median(t.walls), cpu: median(t.cpus) }));
 }
 
 /** Runs a command, failing with its output when it fails (a benchmark of a failure means nothing). */
