@@ -95,7 +95,8 @@ export function componentsOf(
 export function failingComponent(error: string): Component | null {
   if (/pipe.?cleaner|regression/i.test(error)) return null;
   const patterns: [Component, RegExp][] = [
-    ["pipeline-config", /pipeline-config|config\/[\w/.-]+\.ya?ml/i],
+    // The program's checks of the deployed config say "the deployed kernelci-pipeline config".
+    ["pipeline-config", /pipeline-config|kernelci-pipeline config|config\/[\w/.-]+\.ya?ml/i],
     ["toolchains", /toolchain|\b(gcc|clang)-\d+/i],
     ["api", /kernelci-api|\bapi\b/i],
     ["pipeline", /pipeline|scheduler|trigger|tarball|lava-callback|monitor/i],

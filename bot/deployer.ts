@@ -3,7 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { type EngineLock, parseLockError, pidAlive, provablyOwnStale } from "./engineLock";
+import { mergedPrs } from "./included";
 import type { Cycle, Deploy } from "./policy";
+import type { IncludedPr } from "./report";
 import type { Operation } from "./state";
 
 export interface Progress {
@@ -18,10 +20,14 @@ export interface DeployRequest {
   interrupted: Operation | null;
 }
 
-/** How a deploy ended; a successful one carries the stack's non-secret outputs (for PR reports). */
-export type DeployOutcome =
+/**
+ * How a deploy ended, for the PR reports: a successful one carries the stack's non-secret
+ * outputs; both carry the PRs the staging branches it built merged (`included`).
+ */
+export type DeployOutcome = (
   | { result: "succeeded"; outputs?: Record<string, unknown> }
-  | { result: "failed"; error: string };
+  | { result: "failed"; error: string }
+) & { included?: IncludedPr[] };
 
 /** When the stack was last deployed, as the engine's history tells (seeds a fresh bot state). */
 export interface LastDeploys {
@@ -113,12 +119,17 @@ export class PulumiDeployer implements Deployer {
             signal,
           });
           const outputs = Object.entries(up.outputs).filter(([, o]) => !o.secret);
-          return { result: "succeeded", outputs: Object.fromEntries(outputs.map(([k, o]) => [k, o.value])) };
+          return {
+            result: "succeeded",
+            outputs: Object.fromEntries(outputs.map(([k, o]) => [k, o.value])),
+            included: await included(stack),
+          };
         } catch (err) {
           if (signal.aborted) throw new DeployCancelled(deploy.id);
           const locks = parseLockError(String((err as Error).message));
           if (locks === null) {
-            return { result: "failed", error: errors.join("\n") || firstLines((err as Error).message) };
+            const error = errors.join("\n") || firstLines((err as Error).message);
+            return { result: "failed", error, included: await included(stack) };
           }
           interrupted = await this.handleLock(stack, locks, interrupted, deadline, log);
         }
@@ -177,6 +188,11 @@ export class PulumiDeployer implements Deployer {
       lastFullStart: full ? new Date(full.startTime).getTime() : null,
     };
   }
+}
+
+/** The PRs the stack's staging branches hold after an update; none when the state cannot be read. */
+async function included(stack: Stack): Promise<IncludedPr[]> {
+  return stack.exportStack().then(mergedPrs, () => []);
 }
 
 function firstLines(text: string): string {

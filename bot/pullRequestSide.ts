@@ -1,13 +1,14 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { PullRequestClient } from "../lib/forge/pullRequests";
 import type { BotFile } from "../lib/staging/botFile";
 import type { Ack } from "./acks";
+import { writeBotFile } from "./botFile";
 import { type ChatOpsContext, type CommentOutcome, onComment, onPush } from "./commands";
 import { type ComponentRule, componentsOf, failingComponent, suspectsOf } from "./components";
+import type { DeployOutcome } from "./deployer";
 import type { PrComment } from "./events";
+import { changedPrs, reportedPrs } from "./included";
 import { flush, type Pending, type Report } from "./outbox";
-import type { Action, Change } from "./policy";
+import type { Action } from "./policy";
 import { deployReports, type IncludedPr } from "./report";
 import type { BotState } from "./state";
 
@@ -22,8 +23,8 @@ export interface PullRequestSide {
     state: BotState,
     delivery: string,
   ): { acks: Ack[]; reports: Report[] };
-  /** The reports a policy action leads to; `outputs` are the stack's after a finished deploy. */
-  reportsFor(action: Action, outputs: Record<string, unknown> | undefined): Promise<Report[]>;
+  /** The reports a policy action leads to; `outcome` is the deployer's, after a finished deploy. */
+  reportsFor(action: Action, outcome: DeployOutcome | undefined): Promise<Report[]>;
   flush(outbox: readonly Pending[], now: number): Promise<Pending[]>;
   /** The PRs of a failed deploy that may have caused it, and the others (they read GitHub). */
   suspects(heads: Record<string, string>, error: string): Promise<{ suspects: string[]; innocent: string[] }>;
@@ -42,17 +43,6 @@ export interface PullRequestSideOptions extends Omit<ChatOpsContext, "status"> {
   status: (state: BotState) => string;
   nextFull: (state: BotState) => string | undefined;
   state: () => BotState;
-}
-
-/** The PRs a deploy was started for, with their heads: the ones its report is about. */
-export function includedPrs(changes: readonly Change[]): IncludedPr[] {
-  const byPr = new Map<string, IncludedPr>();
-  for (const c of changes) {
-    if (c.pr !== undefined && c.sha !== undefined && /^[0-9a-f]{40}$/.test(c.sha)) {
-      byPr.set(`${c.repo}#${c.pr}`, { repo: c.repo, pr: c.pr, sha: c.sha });
-    }
-  }
-  return [...byPr.values()];
 }
 
 /** The pipe cleaner's summary (a stack output) as builds and pass rate. */
@@ -81,15 +71,22 @@ export function createPullRequestSide(o: PullRequestSideOptions): PullRequestSid
   return {
     onComment: (comment, state) => onComment(comment, state.acks, { ...o, status: () => o.status(state) }),
     onPush: (moved, state, delivery) => onPush(moved, state.acks, delivery),
-    async reportsFor(action, outputs) {
+    async reportsFor(action, outcome) {
       if (action.kind !== "start" && action.kind !== "restart" && action.kind !== "finish") return [];
       const { deploy } = action;
-      const prs = includedPrs(deploy.changes);
+      const finished = action.kind === "finish";
+      // A failed bisection step is an experiment: only the one that deployed tells its PRs.
+      if (finished && deploy.trigger === "bisect" && action.result !== "succeeded") return [];
+      const changed = changedPrs(deploy.changes);
+      const prs = finished ? reportedPrs(changed, outcome?.included ?? []) : changed;
+      // What it redeployed follows from the PRs that started it; else (a bisection step, a
+      // push to main) from every PR it included.
       const components =
         deploy.cycle === "full"
           ? []
-          : componentsOf(await Promise.all(prs.map(changedFiles)), o.rules).components;
-      const finished = action.kind === "finish";
+          : componentsOf(await Promise.all((changed.length ? changed : prs).map(changedFiles)), o.rules)
+              .components;
+      const outputs = outcome?.result === "succeeded" ? outcome.outputs : undefined;
       return deployReports(finished ? "finish" : "start", prs, {
         cycle: deploy.cycle,
         state: !finished ? "pending" : action.result === "succeeded" ? "success" : "failure",
@@ -113,11 +110,7 @@ export function createPullRequestSide(o: PullRequestSideOptions): PullRequestSid
       return suspectsOf(prs, failingComponent(error), o.rules);
     },
     writeBotFile(content) {
-      if (!o.botFile) return;
-      fs.mkdirSync(path.dirname(o.botFile), { recursive: true });
-      const tmp = `${o.botFile}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, `${JSON.stringify(content, null, 2)}\n`);
-      fs.renameSync(tmp, o.botFile);
+      if (o.botFile) writeBotFile(o.botFile, content);
     },
   };
 }

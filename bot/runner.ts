@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import { advance, type BisectionHost, bisectionFor, headsOf, releaseOnPush, stepFinished } from "./bisector";
-import { DeployCancelled, type Deployer, type Progress } from "./deployer";
+import { type BisectionStep, botFileOf, runningStep } from "./botFile";
+import { DeployCancelled, type Deployer, type DeployOutcome, type Progress } from "./deployer";
 import { type Delivery, headMoved, meaningOf, type PrComment, type Relevance } from "./events";
 import type { Logger } from "./log";
 import type { BotMetrics } from "./metrics";
 import { enqueue, type Report } from "./outbox";
+import { MAX_TIMER_MS, OutboxFlusher } from "./outboxFlusher";
 import { type Action, type Deploy, decide, nextWakeup, type PolicyEvent, type Timing } from "./policy";
 import type { PullRequestSide } from "./pullRequestSide";
 import { type BotState, logName, type Operation, record, remember } from "./state";
@@ -35,8 +37,6 @@ interface InFlight {
   done: Promise<void>;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * The bot's only moving part: events (deliveries, timers, deploy ends, check answers) are
  * handled one at a time in arrival order; each goes through the policy, the new state is saved
@@ -48,9 +48,9 @@ export class Runner {
   private timer: NodeJS.Timeout | undefined;
   private inflight: InFlight | null = null;
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly outputs = new Map<string, Record<string, unknown>>();
-  private flushing = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  /** How each attempt ended, by `id/attempt`, until its report is worked out. */
+  private readonly outcomes = new Map<string, DeployOutcome>();
+  private readonly outbox: OutboxFlusher | undefined;
   private readonly seen: Set<string>;
   private stopped = false;
   progress: Progress | null = null;
@@ -59,6 +59,15 @@ export class Runner {
   constructor(private readonly o: RunnerOptions) {
     this.now = o.now ?? Date.now;
     this.seen = new Set(o.store.state.seen);
+    const side = o.pullRequests;
+    this.outbox =
+      side &&
+      new OutboxFlusher((batch, now) => side.flush(batch, now), {
+        state: () => this.state,
+        save: (state) => o.store.save(state),
+        inQueue: (task) => this.enqueue(task),
+        now: () => this.now(),
+      });
   }
 
   get state(): BotState {
@@ -102,7 +111,7 @@ export class Runner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    clearTimeout(this.retryTimer);
+    this.outbox?.stop();
     this.inflight?.abort.abort();
     await this.inflight?.done;
     await this.queue;
@@ -136,7 +145,7 @@ export class Runner {
       const released = releaseOnPush(this.state, moved, this.o.pullRequests.skipLabel);
       if (released) await this.o.store.save({ ...this.state, excluded: released.excluded });
       await this.keep(acks, [...reports, ...(released?.reports ?? [])]);
-      if (released) this.syncBotFile(this.botFileStep());
+      if (released) this.syncBotFile(runningStep(this.state));
     }
     if ("comment" in meaning) {
       await this.o.store.save({ ...this.state, seen });
@@ -193,23 +202,9 @@ export class Runner {
     };
   }
 
-  /** The bisection step the running deploy is, if it is one. */
-  private botFileStep(): { include: string[]; reason: string } | null {
-    const running = this.state.policy.running;
-    return running?.include
-      ? { include: running.include, reason: `bisection step of deploy #${running.id}` }
-      : null;
-  }
-
   /** The bot's file for the staging engine: acks, excluded PRs, and the bisection step running. */
-  private syncBotFile(step: { include: string[]; reason: string } | null): void {
-    const { acks, excluded } = this.state;
-    const held = excluded.map((e) => ({
-      repo: e.pr.split("#")[0],
-      pr: Number(e.pr.split("#")[1]),
-      reason: e.reason,
-    }));
-    this.o.pullRequests?.writeBotFile({ acks, held, step });
+  private syncBotFile(step: BisectionStep): void {
+    this.o.pullRequests?.writeBotFile(botFileOf(this.state, step));
   }
 
   /** After a deploy: a failure starts a bisection (part 2); a bisection step moves it on. */
@@ -242,37 +237,8 @@ export class Runner {
     const now = this.now();
     const outbox = reports.reduce((box, r) => enqueue(box, r, now), this.state.outbox);
     await this.o.store.save({ ...this.state, acks, outbox });
-    if (changed) this.syncBotFile(this.botFileStep());
-    if (reports.length > 0) void this.flushOutbox();
-  }
-
-  /** Posts what the outbox holds, outside the event queue; what GitHub refused is tried again later. */
-  private async flushOutbox(): Promise<void> {
-    const side = this.o.pullRequests;
-    if (!side || this.flushing || this.stopped) return;
-    this.flushing = true;
-    clearTimeout(this.retryTimer);
-    try {
-      const batch = this.state.outbox;
-      const left = await side.flush(batch, this.now());
-      await this.enqueue(async () => {
-        const after = new Map(batch.map((p) => [p, left.find((l) => l.report === p.report) ?? null]));
-        // Reports queued during the flush stay; the ones sent go; the ones refused wait.
-        const outbox = this.state.outbox.flatMap((p) => {
-          if (!after.has(p)) return [p];
-          const refused = after.get(p);
-          return refused ? [refused] : [];
-        });
-        await this.o.store.save({ ...this.state, outbox });
-      });
-    } finally {
-      this.flushing = false;
-    }
-    const next = Math.min(...this.state.outbox.map((p) => p.nextAt));
-    if (Number.isFinite(next) && !this.stopped) {
-      const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - this.now()));
-      this.retryTimer = setTimeout(() => void this.flushOutbox(), delay);
-    }
+    if (changed) this.syncBotFile(runningStep(this.state));
+    if (reports.length > 0) void this.outbox?.flush();
   }
 
   /** The PR reports of the actions just taken, worked out outside the event queue (it reads GitHub). */
@@ -281,7 +247,9 @@ export class Runner {
     if (!side) return;
     for (const action of actions) {
       const key = "deploy" in action ? `${action.deploy.id}/${action.deploy.attempt}` : "";
-      const reports = await side.reportsFor(action, this.outputs.get(key)).catch((err) => {
+      const outcome = this.outcomes.get(key);
+      if (action.kind === "finish") this.outcomes.delete(key);
+      const reports = await side.reportsFor(action, outcome).catch((err) => {
         this.o.log.warn({ err: String(err) }, "could not work out the PR reports of a deploy");
         return [];
       });
@@ -392,8 +360,7 @@ export class Runner {
         );
       if (outcome === null || abort.signal.aborted) return;
       if (snapshot) this.snapshots.set(`${deploy.id}/${deploy.attempt}`, snapshot);
-      if (outcome.result === "succeeded" && outcome.outputs)
-        this.outputs.set(`${deploy.id}/${deploy.attempt}`, outcome.outputs);
+      this.outcomes.set(`${deploy.id}/${deploy.attempt}`, outcome);
       await this.dispatch({
         type: "finished",
         id: deploy.id,

@@ -68,7 +68,12 @@ function pullRequestSide(o: BotServiceOptions, store: StateStore, timing: Timing
   if (!settings) return undefined;
   const owner = bot.repositories[0].split("/")[0];
   const forge = createForge(staging.forge, o.cwd, o.secrets.githubToken);
-  const client = githubPullRequests({ owner, token: o.secrets.githubToken, apiUrl: settings.apiUrl });
+  const client = githubPullRequests({
+    owner,
+    token: o.secrets.githubToken,
+    apiUrl: settings.apiUrl,
+    paceWrites: settings.paceWrites,
+  });
   return createPullRequestSide({
     forge,
     client,

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { parse } from "yaml";
 import { type ReleaseConfig, releaseSchema } from "../config/release";
 import { resolveLocation } from "../lib/project";
 import { recordAnnouncement, type SmtpSettings, sendMail } from "../lib/release/announce";
 import { componentSettings, planRelease } from "../lib/release/releasePlan";
+import { parseOptions, required } from "./args";
 import { type CliIo, UsageError } from "./io";
 import { releaseNotesUsage } from "./usage";
 
@@ -40,23 +41,12 @@ export const processDeps: ReleaseNotesDeps = {
   now: () => new Date(),
 };
 
-function parse_(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        stack: { type: "string" },
-        markdown: { type: "boolean", default: false },
-        announce: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${releaseNotesUsage}`);
-  }
-}
+const releaseNotesOptions = {
+  stack: { type: "string" },
+  markdown: { type: "boolean", default: false },
+  announce: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
 
 /** The release section of a stack file, validated, and whether the legacy system is enabled. */
 export function readReleaseConfig(file: string): { release: ReleaseConfig; legacyEnabled: boolean } {
@@ -78,16 +68,16 @@ export async function releaseNotesCommand(
   io: CliIo,
   deps: ReleaseNotesDeps = processDeps,
 ): Promise<number> {
-  const opts = parse_(args);
+  const opts = parseOptions(args, releaseNotesOptions, releaseNotesUsage);
   if (opts.help) {
     io.stdout(releaseNotesUsage);
     return 0;
   }
-  if (!opts.stack) throw new UsageError(`--stack is required\n${releaseNotesUsage}`);
-  const { release, legacyEnabled } = readReleaseConfig(path.join(io.cwd, `Pulumi.${opts.stack}.yaml`));
+  const stack = required(opts.stack, "stack", releaseNotesUsage);
+  const { release, legacyEnabled } = readReleaseConfig(path.join(io.cwd, `Pulumi.${stack}.yaml`));
   const announce = release.announce;
   if (opts.announce && !announce)
-    throw new UsageError(`--announce needs kernelci:release.announce in Pulumi.${opts.stack}.yaml`);
+    throw new UsageError(`--announce needs kernelci:release.announce in Pulumi.${stack}.yaml`);
   const resolve = (p: string) => resolveLocation(p, io.cwd);
   const token = io.env.GITHUB_TOKEN;
   const { summary } = await planRelease(
@@ -97,9 +87,9 @@ export async function releaseNotesCommand(
   io.stdout(opts.markdown ? summary.markdown : summary.text);
   if (!opts.announce || !announce) return 0;
 
-  const password = await deps.stackSecret(opts.stack, "smtpPassword", io.cwd);
+  const password = await deps.stackSecret(stack, "smtpPassword", io.cwd);
   if (announce.smtp.user && !password)
-    throw new UsageError(`kernelci:secrets.smtpPassword of stack ${opts.stack} is not set`);
+    throw new UsageError(`kernelci:secrets.smtpPassword of stack ${stack} is not set`);
   const smtp: SmtpSettings = { ...announce.smtp, password, ...deps.smtpTls };
   const name = summary.name;
   const subject = `[KernelCI] Production release ${name}`;
@@ -110,7 +100,7 @@ export async function releaseNotesCommand(
     text: summary.text,
   });
   const announcedAt = deps.now().toISOString();
-  const recordFile = resolve(announce.recordFile ?? `.local/release-announcements/${opts.stack}.jsonl`);
+  const recordFile = resolve(announce.recordFile ?? `.local/release-announcements/${stack}.jsonl`);
   recordAnnouncement(recordFile, {
     digest: summary.digest,
     release: name,

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
@@ -17,6 +16,7 @@ import {
 } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
 import { MainBranchMissing, planStagingBranch } from "../lib/staging/plan";
+import { parseOptions, required } from "./args";
 import { type CliIo, UsageError } from "./io";
 import { printable, printableLines } from "./printable";
 import { stagingBranchUsage } from "./usage";
@@ -42,33 +42,24 @@ function readTrusted(file: string): string[] {
   return trusted;
 }
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        remote: { type: "string" },
-        pulls: { type: "string" },
-        github: { type: "string" },
-        trusted: { type: "string" },
-        main: { type: "string", default: "main" },
-        branch: { type: "string", default: "staging.kernelci.org" },
-        "skip-label": { type: "string", default: "staging-skip" },
-        patches: { type: "string" },
-        "tag-prefix": { type: "string", default: "staging-" },
-        "tag-limit": { type: "string", default: "20" },
-        "work-dir": { type: "string" },
-        push: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${stagingBranchUsage}`);
-  }
-}
+const stagingBranchOptions = {
+  remote: { type: "string" },
+  pulls: { type: "string" },
+  github: { type: "string" },
+  trusted: { type: "string" },
+  main: { type: "string", default: "main" },
+  branch: { type: "string", default: "staging.kernelci.org" },
+  "skip-label": { type: "string", default: "staging-skip" },
+  patches: { type: "string" },
+  "tag-prefix": { type: "string", default: "staging-" },
+  "tag-limit": { type: "string", default: "20" },
+  "work-dir": { type: "string" },
+  push: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
+type StagingBranchOptions = ReturnType<typeof parseOptions<typeof stagingBranchOptions>>;
 
 export interface StagingBranchReport {
   merged: { number: number; head: string }[];
@@ -156,15 +147,13 @@ function checkNames(opts: { main: string; branch: string; "tag-prefix": string }
   if (problem) throw new UsageError(`--tag-prefix "${printable(opts["tag-prefix"])}" ${problem}`);
 }
 
-/** `kci-deploy staging-branch`: the same plan and engine as the StagingBranch resource. */
-export async function stagingBranchCommand(args: string[], io: CliIo): Promise<number> {
-  const opts = parse(args);
-  if (opts.help) {
-    io.stdout(stagingBranchUsage);
-    return 0;
-  }
-  if (!opts.remote) throw new UsageError(`--remote is required\n${stagingBranchUsage}`);
-  if (!opts.trusted) throw new UsageError(`--trusted is required\n${stagingBranchUsage}`);
+/**
+ * The options, checked before anything is read or fetched: the required ones, exactly one
+ * source of PRs, the tag limit and the names. Returns the tag limit as a number.
+ */
+function checkOptions(opts: StagingBranchOptions): number {
+  required(opts.remote, "remote", stagingBranchUsage);
+  required(opts.trusted, "trusted", stagingBranchUsage);
   if ((opts.pulls === undefined) === (opts.github === undefined)) {
     throw new UsageError(
       `give exactly one of --pulls <file> or --github <owner/repo>\n${stagingBranchUsage}`,
@@ -175,42 +164,72 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     throw new UsageError(`--tag-limit must be a positive integer, not "${opts["tag-limit"]}"`);
   }
   checkNames(opts);
-  const trusted = readTrusted(path.resolve(io.cwd, opts.trusted));
-  const remote = resolveLocation(opts.remote, io.cwd);
-  const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
-  if (patches && !fs.existsSync(patches))
-    throw new UsageError(`the patches directory ${patches} does not exist`);
+  return tagLimit;
+}
 
-  let forge: Forge;
-  let repo: string;
+/**
+ * Where the PRs come from and the repository's name: GitHub (`--github owner/repo`, the
+ * commits from `remote`, which may be a mirror) or a pulls file named after the remote.
+ */
+function pullsSource(
+  opts: Pick<StagingBranchOptions, "github" | "pulls">,
+  remote: string,
+  io: CliIo,
+): { forge: Forge; repo: string } {
   if (opts.github !== undefined) {
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(opts.github);
     if (!m) throw new UsageError(`--github wants <owner>/<repo>, not "${opts.github}"`);
-    repo = m[2];
+    const repo = m[2];
     const github = createForge(
       { kind: "github", owner: m[1], apiUrl: io.env.GITHUB_API_URL },
       io.cwd,
       io.env.GITHUB_TOKEN,
     );
-    // The PRs come from GitHub, the commits from --remote (which may be a mirror).
-    forge = {
+    const forge: Forge = {
       location: github.location,
       gitToken: github.gitToken,
       remote: () => remote,
       openPulls: () => github.openPulls(repo),
     };
-  } else {
-    const pullsFile = path.resolve(io.cwd, opts.pulls as string);
-    if (!fs.existsSync(pullsFile)) throw new UsageError(`cannot read the pulls file ${pullsFile}`);
-    repo = path.basename(remote).replace(/\.git$/, "") || "repo";
-    const problem = repoNameProblem(repo);
-    if (problem)
-      throw new UsageError(
-        `the last part of --remote ${remote}, "${repo}", ${problem}; name the remote after its repository`,
-      );
-    forge = new PullsFileForge(remote, pullsFile);
+    return { forge, repo };
   }
+  const pullsFile = path.resolve(io.cwd, opts.pulls as string);
+  if (!fs.existsSync(pullsFile)) throw new UsageError(`cannot read the pulls file ${pullsFile}`);
+  const repo = path.basename(remote).replace(/\.git$/, "") || "repo";
+  const problem = repoNameProblem(repo);
+  if (problem)
+    throw new UsageError(
+      `the last part of --remote ${remote}, "${repo}", ${problem}; name the remote after its repository`,
+    );
+  return { forge: new PullsFileForge(remote, pullsFile), repo };
+}
 
+/** `--work-dir`, or the user's cache directory; it must be a directory if it exists. */
+function workDirOf(opts: Pick<StagingBranchOptions, "work-dir">, io: CliIo): string {
+  const cache = io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
+  const workDir = path.resolve(
+    io.cwd,
+    opts["work-dir"] ?? path.join(cache, "kernelci-deploy", "staging-work"),
+  );
+  if (fs.existsSync(workDir) && !fs.statSync(workDir).isDirectory())
+    throw new UsageError(`--work-dir ${workDir} is not a directory`);
+  return workDir;
+}
+
+/** `kci-deploy staging-branch`: the same plan and engine as the StagingBranch resource. */
+export async function stagingBranchCommand(args: string[], io: CliIo): Promise<number> {
+  const opts = parseOptions(args, stagingBranchOptions, stagingBranchUsage);
+  if (opts.help) {
+    io.stdout(stagingBranchUsage);
+    return 0;
+  }
+  const tagLimit = checkOptions(opts);
+  const trusted = readTrusted(path.resolve(io.cwd, opts.trusted as string));
+  const remote = resolveLocation(opts.remote as string, io.cwd);
+  const patches = opts.patches ? path.resolve(io.cwd, opts.patches) : undefined;
+  if (patches && !fs.existsSync(patches))
+    throw new UsageError(`the patches directory ${patches} does not exist`);
+  const { forge, repo } = pullsSource(opts, remote, io);
   const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
   const now = new Date();
   const settings = {
@@ -233,17 +252,7 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
       throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
     throw err;
   });
-  const workDir = path.resolve(
-    io.cwd,
-    opts["work-dir"] ??
-      path.join(
-        io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"),
-        "kernelci-deploy",
-        "staging-work",
-      ),
-  );
-  if (fs.existsSync(workDir) && !fs.statSync(workDir).isDirectory())
-    throw new UsageError(`--work-dir ${workDir} is not a directory`);
+  const workDir = workDirOf(opts, io);
   try {
     const result = await assembleStagingBranch({ ...plan, workDir, push: opts.push, now, auth });
     io.stdout(

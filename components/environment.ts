@@ -66,6 +66,23 @@ export function createDatabases(
   return { redis, mongo };
 }
 
+/** The storage service's settings: the configured driver with its secrets. */
+function storageSettings(config: LoadedConfig) {
+  const { storage } = config;
+  return config.secrets.apply((s) => ({
+    driver: storage.driver,
+    jwtSecret: s.storageJwtSecret,
+    uploader: storage.uploader,
+    azure: storage.azure && {
+      ...storage.azure,
+      // platformRules requires the three when the driver is azure.
+      account: s.storageAzureAccount ?? "",
+      key: s.storageAzureKey ?? "",
+      sasToken: s.storageAzureSasToken ?? "",
+    },
+  }));
+}
+
 export function createApiSide(
   name: string,
   args: EnvironmentArgs,
@@ -100,18 +117,6 @@ export function createApiSide(
     },
     opts,
   );
-  const storageSettings = secrets.apply((s) => ({
-    driver: storage.driver,
-    jwtSecret: s.storageJwtSecret,
-    uploader: storage.uploader,
-    azure: storage.azure && {
-      ...storage.azure,
-      // platformRules requires the three when the driver is azure.
-      account: s.storageAzureAccount ?? "",
-      key: s.storageAzureKey ?? "",
-      sasToken: s.storageAzureSasToken ?? "",
-    },
-  }));
   const storageService = new Storage(
     `${name}-storage`,
     {
@@ -121,7 +126,7 @@ export function createApiSide(
       ...webSettings(config),
       size: storage.size,
       storageClass: kubernetes.storageClass,
-      settings: storageSettings,
+      settings: storageSettings(config),
       rolloutAfter,
     },
     opts,

@@ -1,14 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { container, probe, resources, service, statefulSet, type Workload } from "./workload";
+import { onePodStore, probe, resources, type StoreArgs, type Workload } from "./workload";
 
-export interface MongoArgs {
-  namespace: pulumi.Input<string>;
-  image: pulumi.Input<string>;
-  size: string;
-  storageClass?: string;
+export interface MongoArgs extends StoreArgs {
   /** Requests (and limits) of the container; default 2Gi/500m, limited to 4Gi/2. */
   requests?: { memory: string; cpu: string };
-  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** An in-cluster MongoDB: one pod, its data on a volume that outlives the StatefulSet. */
@@ -22,29 +17,25 @@ export class Mongo extends pulumi.ComponentResource {
   constructor(name: string, args: MongoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Mongo", name, {}, opts);
     const app = "mongo";
-    const workload = statefulSet(
+    // The namespace, volume size and class, and the rollout order come from args as they are.
+    const workload = onePodStore(
       name,
       {
-        namespace: args.namespace,
+        ...args,
         app,
-        containers: [
-          container({
-            name: app,
-            image: args.image,
-            ports: [27017],
-            volumeMounts: [{ name: "data", mountPath: "/data/db" }],
-            resources: args.requests
-              ? resources(args.requests.memory, args.requests.cpu)
-              : resources("2Gi", "500m", "4Gi", "2"),
-            probe: probe.exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"),
-            startupSeconds: 30,
-          }),
-        ],
-        volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+        container: {
+          image: args.image,
+          resources: args.requests
+            ? resources(args.requests.memory, args.requests.cpu)
+            : resources("2Gi", "500m", "4Gi", "2"),
+          probe: probe.exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"),
+          startupSeconds: 30,
+        },
+        dataPath: "/data/db",
+        port: 27017,
       },
-      { parent: this, dependsOn: args.rolloutAfter },
+      this,
     );
-    service(name, { namespace: args.namespace, app, port: 27017 }, { parent: this });
     this.uri = pulumi.interpolate`mongodb://${app}.${args.namespace}.svc.cluster.local:27017`;
     this.workloads = [workload];
     this.registerOutputs({ uri: this.uri });

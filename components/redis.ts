@@ -1,13 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { container, probe, resources, service, statefulSet, type Workload } from "./workload";
+import { onePodStore, probe, resources, type StoreArgs, type Workload } from "./workload";
 
-export interface RedisArgs {
-  namespace: pulumi.Input<string>;
-  image: pulumi.Input<string>;
-  size: string;
-  storageClass?: string;
-  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
-}
+export type RedisArgs = StoreArgs;
 
 /**
  * Redis for the API's pub/sub and its event sequence counter. Upstream runs it without
@@ -24,28 +18,24 @@ export class Redis extends pulumi.ComponentResource {
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kernelci:api:Redis", name, {}, opts);
     const app = "redis";
-    const workload = statefulSet(
+    // The namespace, volume size and class, and the rollout order come from args as they are.
+    const workload = onePodStore(
       name,
       {
-        namespace: args.namespace,
+        ...args,
         app,
-        containers: [
-          container({
-            name: app,
-            image: args.image,
-            args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
-            ports: [6379],
-            volumeMounts: [{ name: "data", mountPath: "/data" }],
-            // Requests of kernelci-api kube/aks/redis.yaml.
-            resources: resources("512Mi", "500m", "1Gi", "1"),
-            probe: probe.exec("redis-cli", "ping"),
-          }),
-        ],
-        volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+        container: {
+          image: args.image,
+          args: ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", "/data"],
+          // Requests of kernelci-api kube/aks/redis.yaml.
+          resources: resources("512Mi", "500m", "1Gi", "1"),
+          probe: probe.exec("redis-cli", "ping"),
+        },
+        dataPath: "/data",
+        port: 6379,
       },
-      { parent: this, dependsOn: args.rolloutAfter },
+      this,
     );
-    service(name, { namespace: args.namespace, app, port: 6379 }, { parent: this });
     this.host = pulumi.interpolate`${app}.${args.namespace}.svc.cluster.local`;
     this.workloads = [workload];
     this.registerOutputs({ host: this.host });

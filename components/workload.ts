@@ -210,6 +210,52 @@ export function service(
   );
 }
 
+/** The arguments of a one-pod store's component (Redis, MongoDB). */
+export interface StoreArgs {
+  namespace: pulumi.Input<string>;
+  image: pulumi.Input<string>;
+  /** Its data volume. */
+  size: string;
+  storageClass?: string;
+  rolloutAfter?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** What a one-pod store needs besides its component's arguments: its container, data path and port. */
+export interface OnePodStoreArgs extends Omit<StoreArgs, "image"> {
+  app: string;
+  /** The container, but its name, ports and data volume (mounted at `dataPath`). */
+  container: Omit<ContainerSpec, "name" | "ports" | "volumeMounts">;
+  dataPath: string;
+  port: number;
+}
+
+/**
+ * A store of one pod: a StatefulSet whose data volume outlives it, created after `rolloutAfter`,
+ * and its Service, both parented to `parent`. Returns the StatefulSet.
+ */
+export function onePodStore(name: string, args: OnePodStoreArgs, parent: pulumi.Resource): Workload {
+  const { namespace, app, port } = args;
+  const workload = statefulSet(
+    name,
+    {
+      namespace,
+      app,
+      containers: [
+        container({
+          ...args.container,
+          name: app,
+          ports: [port],
+          volumeMounts: [{ name: "data", mountPath: args.dataPath }],
+        }),
+      ],
+      volumeClaims: [{ name: "data", size: args.size, storageClass: args.storageClass }],
+    },
+    { parent, dependsOn: args.rolloutAfter },
+  );
+  service(name, { namespace, app, port }, { parent });
+  return workload;
+}
+
 export interface IngressArgs {
   namespace: pulumi.Input<string>;
   app: string;

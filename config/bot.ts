@@ -51,6 +51,8 @@ const pullRequestsSchema = z
     login: githubLogin.default("kcibot"),
     /** GitHub's REST API [https://api.github.com]. */
     apiUrl: z.url().optional(),
+    /** Writes paced as GitHub asks (1 s apart, comments 3 s) [true]; off only for a GitHub double. */
+    paceWrites: z.boolean().default(true),
     /** Admins (deploy now, trigger) and maintainers (ack, skip): a team's members, else the list. */
     admins: z.array(githubLogin).default([]),
     adminsTeam: z.string().min(1).optional(),

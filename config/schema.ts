@@ -9,11 +9,7 @@ import { releaseSchema } from "./release";
 import { secretsSchema } from "./secrets";
 import { stagingSchema } from "./staging";
 
-/**
- * One schema for every stack (local, staging, production). Each section lives in its own file;
- * cross-section rules are checked here so that every problem is reported at once.
- */
-export const stackConfigSchema = z
+const stackSections = z
   .object({
     environment: z.enum(["local", "staging", "production"]),
     ...platformSchema.shape,
@@ -25,69 +21,84 @@ export const stackConfigSchema = z
     github: githubSchema.optional(),
     ...secretsSchema.shape,
   })
-  .strict()
+  .strict();
+
+type Sections = z.infer<typeof stackSections>;
+type Rules = (c: Sections, ctx: z.RefinementCtx) => void;
+
+const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) =>
+  ctx.addIssue({ code: "custom", path, message });
+
+/** Staging: a GitHub forge needs its token. */
+const stagingRules: Rules = (c, ctx) => {
+  if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined)
+    issue(
+      ctx,
+      ["secrets", "githubToken"],
+      "required: staging.forge is github (listing PRs, pushing staging branches)",
+    );
+};
+
+/** Procedure: the drain needs a cluster, the trigger must watch the tree of the test revisions. */
+const procedureRules: Rules = (c, ctx) => {
+  if (c.procedure.drain.enabled && c.kubernetes.renderDir !== undefined)
+    issue(
+      ctx,
+      ["procedure", "drain", "enabled"],
+      "needs a cluster to scale the trigger in; kubernetes.renderDir only renders manifests",
+    );
+  const kernel = c.procedure.kernel;
+  if (kernel && !triggerWatches(c.pipeline.trees, kernel.apiTree))
+    issue(
+      ctx,
+      ["procedure", "kernel", "apiTree"],
+      `the trigger (kernelci:pipeline.trees "${c.pipeline.trees}") does not watch tree "${kernel.apiTree}": no checkout would follow the kernel test revisions pushed`,
+    );
+};
+
+/**
+ * GitHub: staging trusts the team it manages; managing it needs the admin token (and the
+ * webhook secret), and every Actions secret named.
+ */
+const githubRules: Rules = (c, ctx) => {
+  if (!c.github?.enabled) return;
+  const trustedTeam = c.github.teams.trusted?.slug;
+  if (trustedTeam !== undefined && c.staging !== undefined && c.staging.trustedTeam !== trustedTeam)
+    issue(ctx, ["staging", "trustedTeam"], `must be "${trustedTeam}", the team github.teams.trusted manages`);
+  const needed = ["githubAdminToken", ...(c.github.webhook ? (["webhookSecret"] as const) : [])] as const;
+  for (const key of needed.filter((key) => c.secrets[key] === undefined))
+    issue(ctx, ["secrets", key], "required: github.enabled manages webhooks, teams and Actions secrets");
+  const unset = (c.github.workflows?.secrets ?? []).filter((name) => c.actionsSecrets[name] === undefined);
+  for (const name of unset)
+    issue(
+      ctx,
+      ["actionsSecrets", name],
+      `github.workflows.secrets names ${name}: set its value with --secret`,
+    );
+};
+
+/** Images: without staging branches, the kernelci-pipeline config/ comes from images.sourceDir. */
+const imagesRules: Rules = (c, ctx) => {
+  if (c.staging === undefined && c.images.sourceDir === undefined)
+    issue(
+      ctx,
+      ["images", "sourceDir"],
+      "required without a staging section: the kernelci-pipeline config/ deployed is read from it",
+    );
+};
+
+/**
+ * One schema for every stack (local, staging, production). Each section lives in its own file;
+ * cross-section rules are checked here, one function a section, so that every problem is
+ * reported at once.
+ */
+export const stackConfigSchema = stackSections
   .superRefine(platformRules)
   .superRefine(botRules)
-  .superRefine((c, ctx) => {
-    if (c.staging?.forge.kind === "github" && c.secrets.githubToken === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["secrets", "githubToken"],
-        message: "required: staging.forge is github (listing PRs, pushing staging branches)",
-      });
-    }
-    if (c.procedure.drain.enabled && c.kubernetes.renderDir !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["procedure", "drain", "enabled"],
-        message: "needs a cluster to scale the trigger in; kubernetes.renderDir only renders manifests",
-      });
-    }
-    const kernel = c.procedure.kernel;
-    if (kernel && !triggerWatches(c.pipeline.trees, kernel.apiTree)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["procedure", "kernel", "apiTree"],
-        message: `the trigger (kernelci:pipeline.trees "${c.pipeline.trees}") does not watch tree "${kernel.apiTree}": no checkout would follow the kernel test revisions pushed`,
-      });
-    }
-    const trustedTeam = c.github?.enabled ? c.github.teams.trusted?.slug : undefined;
-    if (trustedTeam !== undefined && c.staging !== undefined && c.staging.trustedTeam !== trustedTeam) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["staging", "trustedTeam"],
-        message: `must be "${trustedTeam}", the team github.teams.trusted manages`,
-      });
-    }
-    if (c.github?.enabled) {
-      const needed = ["githubAdminToken", ...(c.github.webhook ? (["webhookSecret"] as const) : [])] as const;
-      for (const key of needed) {
-        if (c.secrets[key] === undefined) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["secrets", key],
-            message: "required: github.enabled manages webhooks, teams and Actions secrets",
-          });
-        }
-      }
-      for (const name of c.github.workflows?.secrets ?? []) {
-        if (c.actionsSecrets[name] === undefined) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["actionsSecrets", name],
-            message: `github.workflows.secrets names ${name}: set its value with --secret`,
-          });
-        }
-      }
-    }
-    if (c.staging === undefined && c.images.sourceDir === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["images", "sourceDir"],
-        message: "required without a staging section: the kernelci-pipeline config/ deployed is read from it",
-      });
-    }
-  });
+  .superRefine(stagingRules)
+  .superRefine(procedureRules)
+  .superRefine(githubRules)
+  .superRefine(imagesRules);
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

@@ -153,17 +153,37 @@ function fixtureRepos(): FixtureRepo[] {
   ];
 }
 
+/** A repository of a local forge: its bare remote and the file listing its open PRs. */
+function forgeRepo(dir: string, name: string) {
+  return {
+    remote: FixtureRemote.create(path.join(dir, `${name}.git`)),
+    pullsFile: path.join(dir, `${name}.pulls.json`),
+  };
+}
+
+/**
+ * Opens `pulls` in a repository of a local forge: their heads at `refs/pull/<N>/head` and their
+ * entries in its pulls file, with the entries of `kept` that they do not replace. Their heads.
+ */
+function openPulls(
+  { remote, pullsFile }: ReturnType<typeof forgeRepo>,
+  pulls: FixturePull[],
+  kept: LocalPull[] = [],
+): string[] {
+  const heads = pulls.map((p) => remote.pull(p.entry.number, p.changes, p.entry.title));
+  const numbers = new Set(pulls.map((p) => p.entry.number));
+  writePulls(pullsFile, [...kept.filter((k) => !numbers.has(k.number)), ...pulls.map((p) => p.entry)]);
+  return heads;
+}
+
 /** Writes one fixture repository, its pulls file and its patches under `dir`. */
 function writeRepo(dir: string, repo: FixtureRepo): void {
-  const remote = FixtureRemote.create(path.join(dir, `${repo.name}.git`));
+  const fixture = forgeRepo(dir, repo.name);
+  const { remote } = fixture;
   const main = remote.commit(null, repo.main, `${repo.name}: initial import`);
   remote.setRef("refs/heads/main", main);
   if (repo.pulls.some((p) => p.entry.base === "release")) remote.setRef("refs/heads/release", main);
-  for (const p of repo.pulls) remote.pull(p.entry.number, p.changes, p.entry.title);
-  writePulls(
-    path.join(dir, `${repo.name}.pulls.json`),
-    repo.pulls.map((p) => p.entry),
-  );
+  openPulls(fixture, repo.pulls);
   const patchDir = path.join(dir, "patches", repo.name);
   for (const [file, changes] of Object.entries(repo.patches ?? {})) {
     fs.mkdirSync(patchDir, { recursive: true });
@@ -179,14 +199,11 @@ export function createLocalForge(dir: string): string[] {
   return repos.map((r) => r.name);
 }
 
-/** Adds an open PR to a repository of a local forge (tests: a new PR arrives). */
+/** Adds an open PR to a repository of a local forge (tests: a new PR arrives); returns its head. */
 export function addLocalPull(dir: string, repo: string, entry: LocalPull, changes: FileChanges): string {
-  const remote = FixtureRemote.create(path.join(dir, `${repo}.git`));
-  const sha = remote.pull(entry.number, changes, entry.title);
-  const file = path.join(dir, `${repo}.pulls.json`);
-  const pulls = JSON.parse(fs.readFileSync(file, "utf8")) as LocalPull[];
-  writePulls(file, [...pulls.filter((p) => p.number !== entry.number), entry]);
-  return sha;
+  const fixture = forgeRepo(dir, repo);
+  const kept = JSON.parse(fs.readFileSync(fixture.pullsFile, "utf8")) as LocalPull[];
+  return openPulls(fixture, [{ entry, changes }], kept)[0];
 }
 
 if (require.main === module) {

@@ -13,6 +13,19 @@ const apiModule = projectModule("lib/kernelci/api");
 const jenkinsModule = projectModule("lib/jenkins/client");
 const pollModule = projectModule("lib/poll");
 
+/**
+ * The trigger's replicas on the cluster now, through the same scaler the drain and the resume
+ * act with: a trigger scaled by hand since shows up on `pulumi refresh` (null: no Deployment).
+ */
+async function readTrigger(state: { trigger?: DrainInputs["trigger"]; scaler?: ScalerSpec }) {
+  const { trigger, scaler } = state;
+  if (!trigger || !scaler) return {};
+  const replicas = await loadModule<Scale>(scaleModule)
+    .scalerFor(scaler)
+    .replicas(trigger.namespace, trigger.name);
+  return { triggerReplicas: replicas };
+}
+
 export interface DrainInputs {
   /** What is about to be rolled out (a digest): the drain runs again only when it changes. */
   rolloutKey: string;
@@ -87,15 +100,7 @@ export const drainProvider = defineProvider<DrainInputs, DrainOutputs>({
     );
     return { ...result, triggerReplicas: result.triggerReplicasBefore === null ? null : 0 };
   },
-  // A trigger scaled by hand since shows up on `pulumi refresh`.
-  async read(_id, state) {
-    const { trigger, scaler } = state;
-    if (!trigger || !scaler) return {};
-    const replicas = await loadModule<Scale>(scaleModule)
-      .scalerFor(scaler)
-      .replicas(trigger.namespace, trigger.name);
-    return { triggerReplicas: replicas };
-  },
+  read: (_id, state) => readTrigger(state),
 });
 
 /**
@@ -113,16 +118,23 @@ export interface TriggerResumeInputs {
   replicas: number | null;
 }
 
-export const triggerResumeProvider = defineProvider<TriggerResumeInputs, { resumedAt: string }>({
+export interface TriggerResumeOutputs {
+  /** The trigger's replicas after the resume, or as `pulumi refresh` found them on the cluster. */
+  triggerReplicas: number | null;
+  resumedAt: string;
+}
+
+export const triggerResumeProvider = defineProvider<TriggerResumeInputs, TriggerResumeOutputs>({
   type: "TriggerResume",
   inputs: { drainedAt: "text", trigger: "object", scaler: "object", replicas: "number?" },
-  outputs: { resumedAt: "text" },
+  outputs: { triggerReplicas: "number?", resumedAt: "text" },
   diff: { keys: ["drainedAt"] },
   id: (inputs) => `resume-${inputs.trigger.namespace}-${inputs.trigger.name}`,
   async apply(inputs) {
     const scaler = loadModule<Scale>(scaleModule).scalerFor(inputs.scaler);
     return loadModule<DrainEngine>(drainModule).resume(scaler, inputs.trigger, inputs.replicas);
   },
+  read: (_id, state) => readTrigger(state),
 });
 
 /**

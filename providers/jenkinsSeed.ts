@@ -37,6 +37,8 @@ export const jenkinsSeedProvider = defineProvider<
   // The seed job runs again only when the kernelci-jenkins revision (or the job, or Jenkins) changes.
   diff: { keys: ["jenkinsUrl", "job", "revision"] },
   secrets: ["token"],
+  // `read` asks Jenkins again: the token stays in the state, encrypted.
+  readSecrets: ["token"],
   id: (inputs) => `jenkins-seed-${inputs.job}`,
   async apply(inputs) {
     const { jenkinsUrl: url, user, token, requestTimeoutMs } = inputs;
@@ -44,6 +46,18 @@ export const jenkinsSeedProvider = defineProvider<
     const policy = loadModule<Poll>(pollModule).pollPolicy(inputs.poll, inputs.timeoutMinutes);
     const build = await jenkins.runAndWait(inputs.job, { REVISION: inputs.revision }, policy);
     return { buildNumber: build.number, buildUrl: build.url, result: build.result };
+  },
+  // The seed job's last finished build: one run by hand since (its number and result) shows on
+  // `pulumi refresh`, and nulls once its builds are gone. Older states kept no token to ask with.
+  async read(_id, { jenkinsUrl: url, user, token, requestTimeoutMs, job }) {
+    if (!url || !user || token === undefined || !requestTimeoutMs || !job) return {};
+    const jenkins = loadModule<Jenkins>(jenkinsModule).jenkinsClient({ url, user, token, requestTimeoutMs });
+    const build = await jenkins.lastBuild(job);
+    return {
+      buildNumber: build?.number ?? null,
+      buildUrl: build?.url ?? null,
+      result: build?.result ?? null,
+    };
   },
 });
 

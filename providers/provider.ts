@@ -24,6 +24,13 @@ export interface ProviderSpec<I, O> {
    * copied into the outputs (the state keeps them encrypted among the inputs only).
    */
   readonly secrets?: readonly (keyof I & string)[];
+  /**
+   * The secrets `read` needs to ask the outside world (a token), declared once: kept in the
+   * outputs as additional secret outputs, so the state holds them encrypted, never in plaintext.
+   * Each must be among `secrets`. Needed because the engine hands `read` the last outputs only:
+   * `pulumi refresh` does not run the program, so the token in the configuration is not there.
+   */
+  readonly readSecrets?: readonly (keyof I & string)[];
   /** The resource's id, from its inputs. */
   id(inputs: I): string;
   /** Does the work; `previous` is the last state (null on create). Throws to fail `up`. */
@@ -43,7 +50,7 @@ export interface ProviderSpec<I, O> {
  */
 export type State<I, O> = Partial<I & O>;
 
-/** The outputs of a run: the inputs without secrets, and every output. */
+/** The outputs of a run: the inputs without secrets (but the `readSecrets`), and every output. */
 export type Outs<I, O> = Partial<I> & O;
 
 /**
@@ -69,9 +76,12 @@ export interface TypedProvider<I, O> extends pulumi.dynamic.ResourceProvider {
 
 /** Builds the provider of a spec. Keep the spec free of imported modules (see above). */
 export function defineProvider<I, O>(spec: ProviderSpec<I, O>): TypedProvider<I, O> {
+  const unsecret = spec.readSecrets?.filter((key) => !spec.secrets?.includes(key)) ?? [];
+  if (unsecret.length > 0)
+    throw new Error(`${spec.type}: readSecrets ${unsecret.join(", ")} not among secrets`);
   const run = async (inputs: I, previous: State<I, O> | null): Promise<Outs<I, O>> => {
     const plain: Partial<I> = { ...inputs };
-    for (const key of spec.secrets ?? []) delete plain[key];
+    for (const key of spec.secrets ?? []) if (!spec.readSecrets?.includes(key)) delete plain[key];
     return { ...plain, ...(await spec.apply(inputs, previous)) };
   };
   return {
@@ -104,6 +114,16 @@ export type ResourceArgs<I> = { [K in keyof I]: pulumi.Input<I[K]> };
 /** The typed Outputs of a resource: its inputs (echoed) and its outputs. */
 export type ResourceOutputs<I, O> = { readonly [K in keyof (I & O)]-?: pulumi.Output<(I & O)[K]> };
 
+/** The resource options with the spec's `readSecrets` added to `additionalSecretOutputs`. */
+export function secretOutputOptions<I, O>(
+  spec: ProviderSpec<I, O>,
+  opts: pulumi.CustomResourceOptions = {},
+): pulumi.CustomResourceOptions {
+  const kept = spec.readSecrets ?? [];
+  if (kept.length === 0) return opts;
+  return { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...kept] };
+}
+
 type ResourceClass<I, O> = new (
   name: string,
   args: ResourceArgs<I>,
@@ -125,7 +145,7 @@ export function dynamicResource<I, O>(provider: TypedProvider<I, O>): ResourceCl
         // Nothing to hide in an absent value (no token, no legacy Jenkins).
         if (props[key] !== undefined && props[key] !== null) props[key] = pulumi.secret(props[key]);
       }
-      super(provider, name, props, opts, "kernelci", spec.type);
+      super(provider, name, props, secretOutputOptions(spec, opts), "kernelci", spec.type);
     }
   }
   return Resource as unknown as ResourceClass<I, O>;

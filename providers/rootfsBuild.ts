@@ -34,10 +34,19 @@ export const rootfsBuildProvider = defineProvider<RootfsBuildInputs, RootfsBuilt
     timeoutMinutes: "number",
     poll: "object",
   },
-  outputs: { version: "text", versions: "list", urls: "object", runUrl: "text", runId: "number" },
+  outputs: {
+    version: "text",
+    versions: "list",
+    urls: "object",
+    runUrl: "text",
+    runId: "number",
+    runConclusion: "text?",
+  },
   // A build runs only when what it builds changes; timeouts and the token do not count.
   diff: { keys: ["github", "variants", "urlTemplate", "requestedVersion", "recipesDigest"] },
   secrets: ["githubToken"],
+  // `read` asks GitHub for the run again: the token stays in the state, encrypted.
+  readSecrets: ["githubToken"],
   id: (inputs) => `rootfs-${inputs.github.owner}-${inputs.github.repo}`,
   // On failure this throws: the engine keeps the previous outputs, so the old URLs stay.
   apply(inputs, previous) {
@@ -47,6 +56,13 @@ export const rootfsBuildProvider = defineProvider<RootfsBuildInputs, RootfsBuilt
     const dispatch = (workflowInputs: Record<string, string>) =>
       dispatchAndWait(actions, inputs.github, workflowInputs, policy);
     return loadModule<Rootfs>(rootfsModule).buildRootfs(inputs, previous ?? {}, dispatch, new Date());
+  },
+  // A run re-run by hand since (another conclusion) or deleted (null) shows on `pulumi refresh`;
+  // a state written before the token was kept has nothing to ask with.
+  async read(_id, { github, githubToken, runId }) {
+    if (!github || !githubToken || typeof runId !== "number") return {};
+    const { actionsClient, runConclusion } = loadModule<Actions>(actionsModule);
+    return { runConclusion: await runConclusion(actionsClient(githubToken, github.apiUrl), github, runId) };
   },
 });
 

@@ -43,9 +43,8 @@ const percentile = (sorted: number[], p: number) =>
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const gc = () => (global as { gc?: () => void }).gc?.();
 
-/** The bot under test, in a process of its own so that its memory is measured alone. */
-async function serve(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-bench-bot-"));
+/** The bot, over a fresh state whose last full cycle was an hour ago, with a holding deployer. */
+async function startBenchBot(dir: string) {
   const stateFile = path.join(dir, "state.json");
   // The last full cycle an hour ago: the burst makes a partial deploy, which may restart once.
   const hourAgo = Date.now() - 3_600_000;
@@ -78,10 +77,18 @@ async function serve(): Promise<void> {
     updates: { snapshot: async () => ({}) },
     log: botLogger(fs.createWriteStream(path.join(dir, "bot.log"))),
   });
-  const memory = () => {
-    gc();
-    return process.memoryUsage().rss;
-  };
+  return { service, deployer };
+}
+
+const memory = () => {
+  gc();
+  return process.memoryUsage().rss;
+};
+
+/** The bot under test, in a process of its own so that its memory is measured alone. */
+async function serve(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-bench-bot-"));
+  const { service, deployer } = await startBenchBot(dir);
   const send = (m: unknown) => process.send?.(m);
   process.on("message", async (m: { ask: string }) => {
     if (m.ask === "memory") send({ rss: memory() });
@@ -118,21 +125,9 @@ type Reply = {
   p99Bucket?: string | number;
 };
 
-async function main(): Promise<void> {
-  const child = fork(__filename, ["--serve"], {
-    execArgv: ["--expose-gc", "-r", "ts-node/register/transpile-only"],
-  });
-  const replies: Reply[] = [];
-  const waiters: ((r: Reply) => void)[] = [];
-  child.on("message", (m: Reply) => (waiters.shift() ?? ((r: Reply) => replies.push(r)))(m));
-  const reply = () =>
-    new Promise<Reply>((resolve) =>
-      replies.length > 0 ? resolve(replies.shift() as Reply) : waiters.push(resolve),
-    );
-  const { url } = await reply();
-
-  // Signed beforehand: the latency measured is the bot's, not the signing.
-  const deliveries = await Promise.all(
+/** The burst's deliveries, signed beforehand: the latency measured is the bot's, not the signing. */
+function signedDeliveries() {
+  return Promise.all(
     Array.from({ length: GOOD + BAD }, async (_, i) => {
       const bad = i % 11 === 10 && i / 11 < BAD;
       const pr = bad ? 9_000 + i : 1 + (i % 40);
@@ -146,9 +141,10 @@ async function main(): Promise<void> {
       return { ...d, bad, id: `bench-${i}`, pr };
     }),
   );
-  const bads = deliveries.filter((d) => d.bad);
-  child.send({ ask: "memory" });
-  const before = (await reply()).rss ?? 0;
+}
+
+/** Sends the deliveries spread over the window; each one's latency and the answers by status. */
+async function sendBurst(url: string, deliveries: { headers: Record<string, string>; body: string }[]) {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const start = performance.now();
@@ -162,14 +158,38 @@ async function main(): Promise<void> {
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }),
   );
-  const elapsed = performance.now() - start;
+  return { latencies: latencies.sort((a, b) => a - b), statuses, elapsed: performance.now() - start };
+}
+
+/** The bot's child process, and a function that waits for its next reply. */
+function forkBot() {
+  const child = fork(__filename, ["--serve"], {
+    execArgv: ["--expose-gc", "-r", "ts-node/register/transpile-only"],
+  });
+  const replies: Reply[] = [];
+  const waiters: ((r: Reply) => void)[] = [];
+  child.on("message", (m: Reply) => (waiters.shift() ?? ((r: Reply) => replies.push(r)))(m));
+  const reply = () =>
+    new Promise<Reply>((resolve) =>
+      replies.length > 0 ? resolve(replies.shift() as Reply) : waiters.push(resolve),
+    );
+  return { child, reply };
+}
+
+async function main(): Promise<void> {
+  const { child, reply } = forkBot();
+  const { url } = await reply();
+  const deliveries = await signedDeliveries();
+  const bads = deliveries.filter((d) => d.bad);
+  child.send({ ask: "memory" });
+  const before = (await reply()).rss ?? 0;
+  const { latencies: sorted, statuses, elapsed } = await sendBurst(url as string, deliveries);
   child.send({ ask: "report" });
   const report = await reply();
   const touched = report.state ?? "";
   const badChanged = bads.filter(
     (d) => touched.includes(`"${d.id}"`) || new RegExp(`"pr":${d.pr}[,}]`).test(touched),
   ).length;
-  const sorted = [...latencies].sort((a, b) => a - b);
   const rows: [string, string, string][] = [
     [
       "deliveries sent",
@@ -188,6 +208,10 @@ async function main(): Promise<void> {
     ["bad deliveries that changed state", String(badChanged), "0"],
     ["bot memory growth (rss, after gc)", `${mb((report.rss ?? 0) - before).toFixed(1)} MB`, "< 50 MB"],
   ];
+  printTable(rows);
+}
+
+function printTable(rows: [string, string, string][]): void {
   const load = os
     .loadavg()
     .map((l) => l.toFixed(2))

@@ -125,6 +125,26 @@ async function dispatch(
 }
 
 /**
+ * What a run shows now: its conclusion once completed, else its status (`in_progress` while it
+ * runs again after a re-run); null when the run no longer exists (deleted). Other failures throw,
+ * naming the URL (see `actionsClient`).
+ */
+export async function runConclusion(
+  actions: ActionsClient,
+  workflow: Pick<WorkflowRef, "owner" | "repo">,
+  runId: number,
+): Promise<string | null> {
+  const run = await actions
+    .getWorkflowRun({ owner: workflow.owner, repo: workflow.repo, run_id: runId })
+    .catch((error: { status?: number }) => {
+      if (error.status === 404) return null;
+      throw error;
+    });
+  if (run === null) return null;
+  return run.data.status === "completed" ? run.data.conclusion : (run.data.status ?? "unknown");
+}
+
+/**
  * Dispatches a workflow and follows THAT run: the dispatch asks for the run's details
  * (`return_run_details`, GitHub API 2026-02), so no other run can be mistaken for ours. Polls
  * with backoff until the run completes or the deadline passes, then checks its conclusion:

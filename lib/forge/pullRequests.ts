@@ -1,5 +1,5 @@
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
+import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 
 /** A comment on a PR (an issue comment, in GitHub's terms). */
@@ -45,16 +45,26 @@ export interface GithubPullRequestOptions {
   retries?: number;
   /** The first retry's wait; later ones grow quadratically (Octokit's retry plugin) [1 s]. */
   backoffMs?: number;
+  /**
+   * GitHub's pacing of writes (1 s apart, comments 3 s apart, Octokit's throttling plugin) to
+   * stay under its secondary rate limits [true]. Off only for a GitHub double.
+   */
+  paceWrites?: boolean;
 }
+
+type Group = NonNullable<Extract<ThrottlingOptions, { enabled?: true }>["write"]>;
+/** A Bottleneck group that lets every request through at once: the plugin only calls key().schedule(). */
+const unpaced = {
+  key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() }),
+} as unknown as Group;
 
 /** GitHub lists at most this many files of a PR. */
 export const GITHUB_FILES_LIMIT = 3000;
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
 
-/** A PullRequestClient on GitHub's REST API: retried on 5xx, throttled on rate limits. */
-export function githubPullRequests(options: GithubPullRequestOptions): PullRequestClient {
-  const { owner } = options;
+/** Octokit retried on 5xx and throttled on rate limits, each request under a deadline, silent. */
+function retryingOctokit(options: GithubPullRequestOptions) {
   const retries = options.retries ?? 3;
   const quiet = () => undefined;
   const octokit = new RetryingOctokit({
@@ -66,12 +76,20 @@ export function githubPullRequests(options: GithubPullRequestOptions): PullReque
     throttle: {
       onRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
       onSecondaryRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
+      ...(options.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
     },
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   octokit.hook.before("request", (request) => {
     request.request = { ...request.request, signal: AbortSignal.timeout(timeoutMs) };
   });
+  return octokit;
+}
+
+/** A PullRequestClient on GitHub's REST API: retried on 5xx, throttled on rate limits. */
+export function githubPullRequests(options: GithubPullRequestOptions): PullRequestClient {
+  const { owner } = options;
+  const octokit = retryingOctokit(options);
   return {
     async pull(repo, pr) {
       const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr });

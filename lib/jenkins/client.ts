@@ -51,6 +51,8 @@ export interface JenkinsClient {
   ): Promise<JenkinsBuild>;
   /** Cancels queued and running builds of `job` (legacy bisections); returns what it stopped. */
   cancelAll(job: string): Promise<string[]>;
+  /** The last finished build of `job` (whoever started it); null when it has none or is gone. */
+  lastBuild(job: string): Promise<JenkinsBuild | null>;
 }
 
 /** Authenticated calls to one Jenkins; every failure names the URL. */
@@ -58,6 +60,8 @@ interface JenkinsHttp {
   base: string;
   call(method: "GET" | "POST", path: string, headers?: Record<string, string>): Promise<Response>;
   json<T>(path: string): Promise<T>;
+  /** The same, null where Jenkins answers 404. */
+  jsonOrNull<T>(path: string): Promise<T | null>;
   /** Headers for a POST: the crumb (with its session cookie) when CSRF protection is on. */
   crumbHeaders(): Promise<Record<string, string>>;
 }
@@ -71,6 +75,17 @@ async function readJson<T>(response: Response, url: string): Promise<T> {
   }
 }
 
+/** The response, unless Jenkins answered an error: then a failure naming the URL. */
+function answered(response: Response, method: string, url: string): Response {
+  if (response.status >= 400) {
+    throw new JenkinsFailure(
+      `Jenkins ${method} ${url} answered ${response.status}${authHint(response.status)}`,
+      url,
+    );
+  }
+  return response;
+}
+
 function jenkinsHttp(options: JenkinsOptions): JenkinsHttp {
   const base = options.url.replace(/\/+$/, "");
   const auth = `Basic ${Buffer.from(`${options.user}:${options.token}`).toString("base64")}`;
@@ -82,22 +97,18 @@ function jenkinsHttp(options: JenkinsOptions): JenkinsHttp {
     }).catch((error) => {
       throw new JenkinsFailure(`Jenkins ${init.method ?? "GET"} ${url} failed: ${String(error)}`, url);
     });
+  const urlOf = (path: string) => (path.startsWith("http") ? path : `${base}${path}`);
   const http: JenkinsHttp = {
     base,
     async call(method, path, headers = {}) {
-      const url = path.startsWith("http") ? path : `${base}${path}`;
-      const response = await request(url, { method, headers, redirect: "manual" });
-      if (response.status >= 400) {
-        throw new JenkinsFailure(
-          `Jenkins ${method} ${url} answered ${response.status}${authHint(response.status)}`,
-          url,
-        );
-      }
-      return response;
+      const url = urlOf(path);
+      return answered(await request(url, { method, headers, redirect: "manual" }), method, url);
     },
-    json: async <T>(path: string) => {
-      const response = await http.call("GET", path);
-      return readJson<T>(response, path.startsWith("http") ? path : `${base}${path}`);
+    json: async <T>(path: string) => readJson<T>(await http.call("GET", path), urlOf(path)),
+    async jsonOrNull<T>(path: string) {
+      const url = urlOf(path);
+      const response = await request(url, { redirect: "manual" });
+      return response.status === 404 ? null : readJson<T>(answered(response, "GET", url), url);
     },
     async crumbHeaders() {
       const url = `${base}/crumbIssuer/api/json`;
@@ -228,6 +239,13 @@ async function cancelAll(http: JenkinsHttp, job: string): Promise<string[]> {
   return stopped;
 }
 
+async function lastBuild(http: JenkinsHttp, job: string): Promise<JenkinsBuild | null> {
+  const build = await http.jsonOrNull<{ number: number; url: string; result: string }>(
+    `${jobPath(job)}/lastCompletedBuild/api/json?tree=number,url,result`,
+  );
+  return build && { job, number: build.number, url: build.url, result: build.result };
+}
+
 /**
  * Jenkins REST client: the CSRF crumb (with its session cookie), build with parameters, queue
  * item -> build number -> result. Every wait has a deadline and every result is checked.
@@ -240,5 +258,6 @@ export function jenkinsClient(options: JenkinsOptions): JenkinsClient {
     runAndWait: (job, parameters, policy, clock = systemClock) =>
       runAndWait(http, job, parameters, policy, clock),
     cancelAll: (job) => cancelAll(http, job),
+    lastBuild: (job) => lastBuild(http, job),
   };
 }

@@ -43,12 +43,11 @@ interface Page {
   offset: number;
 }
 
-export function kernelciApi(options: KernelciApiOptions): KernelciApi {
-  const base = options.baseUrl.replace(/\/+$/, "");
-  const pageSize = options.pageSize ?? 250;
-  const maxPages = options.maxPages ?? 400;
+type Get = <T>(pathAndQuery: string) => Promise<T>;
 
-  async function get<T>(pathAndQuery: string): Promise<T> {
+/** An authenticated GET of the API's JSON under a deadline; every failure names the URL. */
+function apiGet(base: string, options: Pick<KernelciApiOptions, "token" | "timeoutMs">): Get {
+  return async <T>(pathAndQuery: string): Promise<T> => {
     const url = `${base}${pathAndQuery}`;
     let response: Response;
     try {
@@ -82,42 +81,53 @@ export function kernelciApi(options: KernelciApiOptions): KernelciApi {
         null,
       );
     }
-  }
+  };
+}
 
+/** Every node matching `query`, page by page, with a bound on the pages. */
+async function allNodes(
+  get: Get,
+  base: string,
+  query: Record<string, string>,
+  pageSize: number,
+  maxPages: number,
+): Promise<KernelciNode[]> {
+  const found: KernelciNode[] = [];
+  for (let offset = 0, pages = 0; ; ) {
+    const params = new URLSearchParams({ ...query, limit: String(pageSize), offset: String(offset) });
+    const path = `/latest/nodes?${params}`;
+    const page = await get<Page>(path);
+    if (!Array.isArray(page?.items))
+      throw new KernelciApiError(
+        `KernelCI API GET ${base}${path} answered no list of items`,
+        `${base}${path}`,
+        null,
+      );
+    found.push(...page.items);
+    // Without a `total`, a page shorter than asked is the last one.
+    const last =
+      page.items.length === 0 ||
+      (typeof page.total === "number"
+        ? offset + page.items.length >= page.total
+        : page.items.length < pageSize);
+    if (last) return found;
+    offset += page.items.length;
+    if (++pages >= maxPages)
+      throw new KernelciApiError(
+        `KernelCI API GET ${base}/latest/nodes: more than ${maxPages} pages of ${pageSize} nodes; stopped (query ${params})`,
+        `${base}${path}`,
+        null,
+      );
+  }
+}
+
+export function kernelciApi(options: KernelciApiOptions): KernelciApi {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const get = apiGet(base, options);
   return {
     baseUrl: base,
-    async nodes(query) {
-      const found: KernelciNode[] = [];
-      for (let offset = 0, pages = 0; ; ) {
-        const params = new URLSearchParams({ ...query, limit: String(pageSize), offset: String(offset) });
-        const path = `/latest/nodes?${params}`;
-        const page = await get<Page>(path);
-        if (!Array.isArray(page?.items))
-          throw new KernelciApiError(
-            `KernelCI API GET ${base}${path} answered no list of items`,
-            `${base}${path}`,
-            null,
-          );
-        found.push(...page.items);
-        // Without a `total`, a page shorter than asked is the last one.
-        const last =
-          page.items.length === 0 ||
-          (typeof page.total === "number"
-            ? offset + page.items.length >= page.total
-            : page.items.length < pageSize);
-        if (last) return found;
-        offset += page.items.length;
-        if (++pages >= maxPages)
-          throw new KernelciApiError(
-            `KernelCI API GET ${base}/latest/nodes: more than ${maxPages} pages of ${pageSize} nodes; stopped (query ${params})`,
-            `${base}${path}`,
-            null,
-          );
-      }
-    },
-    node(id) {
-      return get<KernelciNode>(`/latest/node/${encodeURIComponent(id)}`);
-    },
+    nodes: (query) => allNodes(get, base, query, options.pageSize ?? 250, options.maxPages ?? 400),
+    node: (id) => get<KernelciNode>(`/latest/node/${encodeURIComponent(id)}`),
   };
 }
 

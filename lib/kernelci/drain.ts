@@ -111,7 +111,7 @@ export async function resume(
   scaler: DeploymentScaler,
   trigger: { namespace: string; name: string },
   replicas: number | null,
-): Promise<{ replicas: number | null; resumedAt: string }> {
+): Promise<{ triggerReplicas: number | null; resumedAt: string }> {
   if (replicas !== null) await scaler.scale(trigger.namespace, trigger.name, replicas);
-  return { replicas, resumedAt: new Date().toISOString() };
+  return { triggerReplicas: replicas, resumedAt: new Date().toISOString() };
 }

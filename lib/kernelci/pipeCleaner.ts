@@ -165,6 +165,70 @@ export interface PipeCleanerResult {
   report: string;
 }
 
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
+
+/** The checkout node of the pushed revision, once the trigger has made it. */
+function findCheckout(
+  api: KernelciApi,
+  run: Pick<PipeCleanerRun, "tree" | "commit">,
+  policy: PollPolicy,
+  clock: Clock,
+): Promise<KernelciNode> {
+  return pollUntil<KernelciNode, null>(
+    async () => {
+      const found = await api.nodes({
+        kind: "checkout",
+        "data.kernel_revision.tree": run.tree,
+        "data.kernel_revision.commit": run.commit,
+      });
+      return found.length > 0 ? { done: true, value: found[0] } : { done: false, status: null };
+    },
+    policy,
+    (_, elapsed) =>
+      `Pipe cleaner: no checkout node for tree ${run.tree} commit ${run.commit} in ${api.baseUrl} after ${minutes(elapsed)}. ` +
+      "The revision was pushed but the trigger has not picked it up: check that the trigger runs and watches this tree. " +
+      "Nothing was compared; the deployed environment was left as it is. Run `pulumi up` again to wait longer.",
+    clock,
+  );
+}
+
+/** The checkout's whole node tree, once every node is done; on timeout, the ones in flight. */
+function finishedTree(
+  api: KernelciApi,
+  checkout: KernelciNode,
+  run: Pick<PipeCleanerRun, "tree" | "commit">,
+  policy: PollPolicy,
+  clock: Clock,
+): Promise<KernelciNode[]> {
+  return pollUntil<KernelciNode[], KernelciNode[]>(
+    async () => {
+      const nodes = await nodeTree(api, await api.node(checkout.id));
+      const pending = nodes.filter((n) => n.state !== "done");
+      return pending.length === 0 ? { done: true, value: nodes } : { done: false, status: pending };
+    },
+    policy,
+    (pending, elapsed) =>
+      `Pipe cleaner: checkout ${checkout.id} (${run.tree} ${run.commit}) is not done after ${minutes(elapsed)}; ` +
+      `${pending.length} node(s) still in flight:\n${pending
+        .slice(0, 50)
+        .map((n) => `  - ${n.id} ${n.kind} ${n.name} (${n.state})`)
+        .join("\n")}\n` +
+      `Look at them in ${api.baseUrl}/latest/node/<id>. Nothing was compared and the baseline is unchanged; ` +
+      "the deployed environment was left as it is. Run `pulumi up` again to keep waiting, or raise procedure.pipeCleaner.timeoutMinutes.",
+    clock,
+  );
+}
+
+/** The baseline: the summary of `baselineCheckout` when configured, else the previous one. */
+async function baselineOf(
+  api: KernelciApi,
+  run: Pick<PipeCleanerRun, "baselineCheckout" | "previous">,
+): Promise<PipeCleanerSummary | null> {
+  if (run.baselineCheckout === null) return run.previous;
+  const ref = await api.node(run.baselineCheckout);
+  return summarize(ref, await nodeTree(api, ref));
+}
+
 /**
  * The pipe cleaner (seed 001/002): find the checkout node of the pushed revision, wait for its
  * whole node tree to be done, summarise, compare with the baseline. Throws PipeCleanerFailure
@@ -177,51 +241,15 @@ export async function runPipeCleaner(
   onReport: (markdown: string) => void,
   clock: Clock = systemClock,
 ): Promise<PipeCleanerResult> {
+  // One deadline for both waits.
   const started = clock.now();
   const remaining = (): PollPolicy => ({
     ...run.policy,
     timeoutMs: run.policy.timeoutMs - (clock.now() - started),
   });
-  const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
-  const checkout = await pollUntil<KernelciNode, null>(
-    async () => {
-      const found = await api.nodes({
-        kind: "checkout",
-        "data.kernel_revision.tree": run.tree,
-        "data.kernel_revision.commit": run.commit,
-      });
-      return found.length > 0 ? { done: true, value: found[0] } : { done: false, status: null };
-    },
-    remaining(),
-    (_, elapsed) =>
-      `Pipe cleaner: no checkout node for tree ${run.tree} commit ${run.commit} in ${api.baseUrl} after ${minutes(elapsed)}. ` +
-      "The revision was pushed but the trigger has not picked it up: check that the trigger runs and watches this tree. " +
-      "Nothing was compared; the deployed environment was left as it is. Run `pulumi up` again to wait longer.",
-    clock,
-  );
-  const tree = await pollUntil<KernelciNode[], KernelciNode[]>(
-    async () => {
-      const nodes = await nodeTree(api, await api.node(checkout.id));
-      const pending = nodes.filter((n) => n.state !== "done");
-      return pending.length === 0 ? { done: true, value: nodes } : { done: false, status: pending };
-    },
-    remaining(),
-    (pending, elapsed) =>
-      `Pipe cleaner: checkout ${checkout.id} (${run.tree} ${run.commit}) is not done after ${minutes(elapsed)}; ` +
-      `${pending.length} node(s) still in flight:\n${pending
-        .slice(0, 50)
-        .map((n) => `  - ${n.id} ${n.kind} ${n.name} (${n.state})`)
-        .join("\n")}\n` +
-      `Look at them in ${api.baseUrl}/latest/node/<id>. Nothing was compared and the baseline is unchanged; ` +
-      "the deployed environment was left as it is. Run `pulumi up` again to keep waiting, or raise procedure.pipeCleaner.timeoutMinutes.",
-    clock,
-  );
-  const summary = summarize(checkout, tree);
-  let baseline: PipeCleanerSummary | null = run.previous;
-  if (run.baselineCheckout !== null) {
-    const ref = await api.node(run.baselineCheckout);
-    baseline = summarize(ref, await nodeTree(api, ref));
-  }
+  const checkout = await findCheckout(api, run, remaining(), clock);
+  const summary = summarize(checkout, await finishedTree(api, checkout, run, remaining(), clock));
+  const baseline = await baselineOf(api, run);
   const comparison = baseline === null ? null : compare(summary, baseline, run.thresholds);
   const report = renderReport(summary, comparison, api.baseUrl);
   onReport(report);

@@ -46,6 +46,11 @@ export interface RootfsBuilt {
   urls: Record<string, string>;
   runUrl: string;
   runId: number;
+  /**
+   * The run's conclusion: `success` after a build. `pulumi refresh` reads it again (see
+   * `runConclusion`): another conclusion after a re-run by hand, null once the run is deleted.
+   */
+  runConclusion: string | null;
 }
 
 /** Enough versions to number a day's builds; older ones are forgotten. */
@@ -59,7 +64,7 @@ const historyLimit = 50;
 export async function buildRootfs(
   build: { variants: RootfsVariant[]; urlTemplate: string; requestedVersion: string | null },
   previous: RootfsHistory,
-  dispatch: (inputs: Record<string, string>) => Promise<{ url: string; runId: number }>,
+  dispatch: (inputs: Record<string, string>) => Promise<{ url: string; runId: number; conclusion: string }>,
   now: Date,
 ): Promise<RootfsBuilt> {
   const versions = previous.versions ?? [];
@@ -79,6 +84,7 @@ export async function buildRootfs(
     urls: rootfsUrls(build.urlTemplate, version, build.variants),
     runUrl: run.url,
     runId: run.runId,
+    runConclusion: run.conclusion,
   };
 }
 

@@ -220,141 +220,163 @@ function readRecord(file: string): RunRecord | null {
   }
 }
 
+/** Fetches what the run needs; returns the commit to start from. A planned commit gone fails it. */
+async function fetchBase(clone: WorkingClone, req: AssembleRequest): Promise<string> {
+  await clone.fetch(stagingRefspecs(req));
+  const base = req.base ?? (await clone.resolve(`refs/remotes/origin/${req.main}`));
+  if (!base)
+    throw new Error(`${req.repo}: the remote ${req.remote} has no branch ${req.main}; nothing was changed.`);
+  const missing = await clone.missingCommits([base, ...req.eligible.map((p) => p.head)]);
+  if (missing.includes(base)) throw new StalePlanError(req.repo, `main (${req.main}) at`, base);
+  const gone = req.eligible.find((p) => missing.includes(p.head));
+  if (gone) throw new StalePlanError(req.repo, `the head of PR #${gone.number},`, gone.head);
+  return base;
+}
+
+/** The dated tag already naming a head (the oldest): what a run that was killed after its push made. */
+async function datedTagAt(clone: WorkingClone, prefix: string, commit: string): Promise<string | null> {
+  const tags = (await clone.tagsAt(commit, `${prefix}*`)).map((name) => parseDatedTag(prefix, name));
+  return tags.filter((t) => t !== null).sort(compareDatedTags)[0]?.name ?? null;
+}
+
+/**
+ * Merges the PRs in order on top of `base`, in memory (no worktree): a PR that does not merge
+ * is left out with its conflicting paths, and the next ones merge on what merged so far.
+ */
+export async function mergePullRequests(
+  clone: WorkingClone,
+  base: string,
+  eligible: AssembleRequest["eligible"],
+): Promise<{ tip: string; merged: AssembleResult["merged"]; conflicts: Conflict[] }> {
+  const merged: AssembleResult["merged"] = [];
+  const conflicts: Conflict[] = [];
+  let tip = base;
+  let tipTree = (await clone.treeOf(base)) as string;
+  for (const pr of eligible) {
+    const message = `Merge PR #${pr.number}${pr.title ? `: ${pr.title}` : ""}\n\nhead ${pr.head}`;
+    const outcome = await clone.mergeCommit(tip, tipTree, pr.head, message);
+    if (outcome.ok) {
+      merged.push({ number: pr.number, head: pr.head });
+      tip = outcome.commit;
+      tipTree = outcome.tree;
+    } else {
+      const reason = outcome.unrelated ? { reason: outcome.message } : {};
+      conflicts.push({ number: pr.number, files: outcome.files, ...reason });
+    }
+  }
+  return { tip, merged, conflicts };
+}
+
+/** `git am` of the local patches on `tip`, the worktree's only use; on failure, back to `base`. */
+async function applyLocalPatches(
+  clone: WorkingClone,
+  repo: string,
+  patches: string[],
+  at: { base: string; tip: string; merged: AssembleResult["merged"] },
+): Promise<string> {
+  await clone.checkout(at.tip);
+  const applied = await clone.applyPatches(patches);
+  if (!applied.ok) {
+    await clone.checkout(at.base);
+    throw new PatchError(repo, applied.patch, at.merged, applied.message);
+  }
+  return (await clone.resolve("HEAD")) as string;
+}
+
+type Summary = Pick<AssembleResult, "base" | "merged" | "conflicts" | "patches">;
+
+/**
+ * Tags `head` with the next dated tag and, with `push`, force-pushes the branch and the tag and
+ * deletes the tags over the limit. A failed push removes the new tag from the clone.
+ */
+async function tagAndPush(
+  clone: WorkingClone,
+  req: AssembleRequest,
+  summary: Summary,
+  head: string,
+): Promise<Pick<AssembleResult, "tag" | "pushed" | "prunedTags">> {
+  const existing = (await clone.tags(`${req.tagPrefix}*`)).filter((t) =>
+    datedTagPattern(req.tagPrefix).test(t),
+  );
+  const tag = nextDatedTag(req.tagPrefix, req.now, existing);
+  await clone.tag(
+    tag,
+    `${req.repo} ${req.branch}: main ${summary.base}\n\n` +
+      `merged: ${summary.merged.map((m) => `#${m.number} ${m.head}`).join(", ") || "none"}\n` +
+      `conflicts: ${prList(summary.conflicts)}\npatches: ${summary.patches.length}`,
+    head,
+  );
+  const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
+  if (!req.push) return { tag, pushed: false, prunedTags: [] };
+  try {
+    await clone.push([
+      `+${head}:refs/heads/${req.branch}`,
+      `refs/tags/${tag}:refs/tags/${tag}`,
+      ...prunedTags.map((t) => `:refs/tags/${t}`),
+    ]);
+  } catch (err) {
+    await clone.deleteLocalTags([tag]);
+    throw new PushError(req.repo, req.remote, err instanceof Error ? err.message : String(err));
+  }
+  await clone.deleteLocalTags(prunedTags);
+  return { tag, pushed: true, prunedTags };
+}
+
 /** Builds the staging branch of one repository (under a lock on its working clone). */
 export async function assembleStagingBranch(req: AssembleRequest): Promise<AssembleResult> {
   const problems = requestProblems(req);
   if (problems.length > 0) throw new InvalidRequestError(req.repo, problems);
   const dir = pathInside(req.workDir, req.repo);
   return withLock(dir, async () => {
+    const identity = req.identity ?? DEFAULT_IDENTITY;
     const clone = await WorkingClone.open(dir, req.remote, {
       auth: req.auth,
-      identity: req.identity ?? DEFAULT_IDENTITY,
+      identity,
       timeoutMs: req.gitTimeoutMs,
     });
-    await clone.fetch(stagingRefspecs(req));
-
-    const base = req.base ?? (await clone.resolve(`refs/remotes/origin/${req.main}`));
-    if (!base)
-      throw new Error(
-        `${req.repo}: the remote ${req.remote} has no branch ${req.main}; nothing was changed.`,
-      );
-    const missing = await clone.missingCommits([base, ...req.eligible.map((p) => p.head)]);
-    if (missing.includes(base)) throw new StalePlanError(req.repo, `main (${req.main}) at`, base);
-    const gone = req.eligible.find((p) => missing.includes(p.head));
-    if (gone) throw new StalePlanError(req.repo, `the head of PR #${gone.number},`, gone.head);
-
-    // The same inputs as the run that made the remote branch: nothing to merge or push.
+    const base = await fetchBase(clone, req);
     const remoteRef = `refs/remotes/origin/${req.branch}`;
     const remoteHead = await clone.resolve(remoteRef);
-    const fingerprint = fingerprintOf(req, base);
-    const record = recordFile(dir, req.branch);
-    const last = readRecord(record);
-    // The dated tag already naming a head: what a run that was killed after its push made.
-    const tagAt = async (commit: string) =>
-      (await clone.tagsAt(commit, `${req.tagPrefix}*`))
-        .map((name) => parseDatedTag(req.tagPrefix, name))
-        .filter((t) => t !== null)
-        .sort(compareDatedTags)[0]?.name ?? null;
-    if (last && last.fingerprint === fingerprint && remoteHead === last.result.head) {
-      const headTag = await tagAt(remoteHead);
+    const unchanged = async (summary: Summary, head: string): Promise<AssembleResult> => {
+      const headTag = await datedTagAt(clone, req.tagPrefix, head);
       return {
         repo: req.repo,
-        ...last.result,
+        ...summary,
+        head,
         tag: null,
         headTag,
         changed: false,
         pushed: false,
         prunedTags: [],
       };
+    };
+    // The same inputs as the run that made the remote branch: nothing to merge or push.
+    const fingerprint = fingerprintOf(req, base);
+    const record = recordFile(dir, req.branch);
+    const last = readRecord(record);
+    if (last && last.fingerprint === fingerprint && remoteHead === last.result.head) {
+      return unchanged(last.result, remoteHead);
     }
-    const remember = (head: string) =>
+    const remember = (summary: Summary, head: string) =>
       fs.writeFileSync(
         record,
         JSON.stringify({ fingerprint, result: { ...summary, head } } satisfies RunRecord),
       );
 
-    // Merges happen in memory; the worktree is only needed for `git am`, once, at the end.
-    const merged: AssembleResult["merged"] = [];
-    const conflicts: AssembleResult["conflicts"] = [];
-    let tip = base;
-    let tipTree = (await clone.treeOf(base)) as string;
-    for (const pr of req.eligible) {
-      const message = `Merge PR #${pr.number}${pr.title ? `: ${pr.title}` : ""}\n\nhead ${pr.head}`;
-      const outcome = await clone.mergeCommit(tip, tipTree, pr.head, message);
-      if (outcome.ok) {
-        merged.push({ number: pr.number, head: pr.head });
-        tip = outcome.commit;
-        tipTree = outcome.tree;
-      } else {
-        conflicts.push({
-          number: pr.number,
-          files: outcome.files,
-          ...(outcome.unrelated ? { reason: outcome.message } : {}),
-        });
-      }
-    }
-
+    const { tip, merged, conflicts } = await mergePullRequests(clone, base, req.eligible);
     const patches = listPatches(req.patches);
-    let head = tip;
-    if (patches.length > 0) {
-      await clone.checkout(tip);
-      const applied = await clone.applyPatches(patches);
-      if (!applied.ok) {
-        await clone.checkout(base);
-        throw new PatchError(req.repo, applied.patch, merged, applied.message);
-      }
-      head = (await clone.resolve("HEAD")) as string;
-    }
-
+    const head =
+      patches.length > 0 ? await applyLocalPatches(clone, req.repo, patches, { base, tip, merged }) : tip;
+    const relative = patches.map((p) => path.relative(req.patches as string, p));
+    const summary: Summary = { base, merged, conflicts, patches: relative };
     const changed = remoteHead === null || (await clone.treeOf(head)) !== (await clone.treeOf(remoteRef));
-    const summary = {
-      base,
-      merged,
-      conflicts,
-      patches: patches.map((p) => path.relative(req.patches as string, p)),
-    };
     if (!changed) {
-      remember(remoteHead);
-      return {
-        repo: req.repo,
-        ...summary,
-        head: remoteHead,
-        tag: null,
-        headTag: await tagAt(remoteHead),
-        changed,
-        pushed: false,
-        prunedTags: [],
-      };
+      remember(summary, remoteHead);
+      return unchanged(summary, remoteHead);
     }
-
-    const existing = (await clone.tags(`${req.tagPrefix}*`)).filter((t) =>
-      datedTagPattern(req.tagPrefix).test(t),
-    );
-    const tag = nextDatedTag(req.tagPrefix, req.now, existing);
-    await clone.tag(
-      tag,
-      `${req.repo} ${req.branch}: main ${base}\n\n` +
-        `merged: ${merged.map((m) => `#${m.number} ${m.head}`).join(", ") || "none"}\n` +
-        `conflicts: ${prList(conflicts)}\npatches: ${patches.length}`,
-      head,
-    );
-    const prunedTags = datedTagsToPrune(req.tagPrefix, [...existing, tag], req.tagLimit);
-    if (!req.push)
-      return { repo: req.repo, ...summary, head, tag, headTag: tag, changed, pushed: false, prunedTags: [] };
-
-    try {
-      await clone.push([
-        `+${head}:refs/heads/${req.branch}`,
-        `refs/tags/${tag}:refs/tags/${tag}`,
-        ...prunedTags.map((t) => `:refs/tags/${t}`),
-      ]);
-    } catch (err) {
-      await clone.deleteLocalTags([tag]);
-      throw new PushError(req.repo, req.remote, err instanceof Error ? err.message : String(err));
-    }
-    await clone.deleteLocalTags(prunedTags);
-    remember(head);
-    return { repo: req.repo, ...summary, head, tag, headTag: tag, changed, pushed: true, prunedTags };
+    const made = await tagAndPush(clone, req, summary, head);
+    if (made.pushed) remember(summary, head);
+    return { repo: req.repo, ...summary, head, headTag: made.tag, changed, ...made };
   });
 }
 

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { parseArgs } from "node:util";
 
 export interface BenchRow {
   what: string;
@@ -117,4 +118,37 @@ export function formatRows(rows: BenchRow[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The options every benchmark command takes: `--runs 5`, and `--repo <git dir>` with `--prs 32`. */
+export interface BenchOptions {
+  runs: number;
+  repo?: string;
+  prs: number;
+}
+
+/**
+ * A benchmark command: parses its options, measures the rows and prints one Markdown table,
+ * between the machine's line before and its load average at the end. Exits 1 on failure.
+ */
+export function benchMain(rowsOf: (options: BenchOptions) => Promise<BenchRow[]>, runsNote: string): void {
+  const main = async () => {
+    const { values } = parseArgs({
+      options: {
+        repo: { type: "string" },
+        runs: { type: "string", default: "5" },
+        prs: { type: "string", default: "32" },
+      },
+    });
+    const options = { runs: Number(values.runs), repo: values.repo, prs: Number(values.prs) };
+    const before = machineLine();
+    const rows = await rowsOf(options);
+    console.log(
+      `${before}\n\n${formatRows(rows)}\n\nmedian of ${options.runs} ${runsNote}; load average at the end: ${machineLine().split("load average ")[1]}`,
+    );
+  };
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { listPatches } from "../../lib/git/patches";
 import { projectRoot } from "../../lib/project";
 import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
-import { type BenchRow, medianOf, run } from "./measure";
+import { type BenchOptions, type BenchRow, medianOf, run } from "./measure";
 
 const BRANCH = "staging.kernelci.org";
 const benchRoot = path.join(os.tmpdir(), "kci-bench-staging");
@@ -117,7 +117,7 @@ function buildFixture(remoteDir: string): void {
 }
 
 /** The synthetic fixture (built once and cached), its staging branch and tags removed. */
-export function fixtureRepo(): BenchRepo {
+function fixtureRepo(): BenchRepo {
   const dir = path.join(benchRoot, "fixture");
   const remoteDir = path.join(dir, "linux-like.git");
   const versionFile = path.join(dir, "version");
@@ -152,7 +152,7 @@ export function fixtureRepo(): BenchRepo {
  * A copy of a real repository (`gitDir`, bare or not) as the remote: main, its branches and
  * tags, and refs/pull/N/head; the `count` newest PR heads not merged into main are the open PRs.
  */
-export function realRepo(gitDir: string, count = 32): BenchRepo {
+function realRepo(gitDir: string, count = 32): BenchRepo {
   const source = path.resolve(gitDir);
   const dir = path.join(benchRoot, `real-${path.basename(path.dirname(source))}-${path.basename(source)}`);
   const remoteDir = path.join(dir, "remote.git");
@@ -241,7 +241,7 @@ function pullLoop(repo: BenchRepo, patchesDir?: string): { merged: number } {
 }
 
 /** The rows of one repository: first run, main moved (clone kept), no-op; each against the loop. */
-export async function stagingRows(repo: BenchRepo, runs: number): Promise<BenchRow[]> {
+async function stagingRows(repo: BenchRepo, runs: number): Promise<BenchRow[]> {
   const workDir = path.join(benchRoot, "work");
   const check = (ok: boolean, what: string) => {
     if (!ok) throw new Error(`${repo.name}: benchmark sanity check failed: ${what}`);
@@ -279,30 +279,25 @@ export async function stagingRows(repo: BenchRepo, runs: number): Promise<BenchR
   check(loop.merged === result.merged, `the loop merged ${loop.merged} PRs, the engine ${result.merged}`);
   repo.reset();
   const name = `staging-branch, ${repo.name}, ${merged} merged`;
-  const loopName = "per-PR `git pull` loop";
+  const row = (what: string, ours: number, target: BenchRow["target"]): BenchRow => ({
+    what: `${name}: ${what}`,
+    ours,
+    floorName: "per-PR `git pull` loop",
+    floor: baseline,
+    target,
+  });
   return [
-    {
-      what: `${name}: first run`,
-      ours: first,
-      floorName: loopName,
-      floor: baseline,
-      target: ratioTarget(first, baseline),
-    },
-    {
-      what: `${name}: main moved`,
-      ours: moved,
-      floorName: loopName,
-      floor: baseline,
-      target: ratioTarget(moved, baseline),
-    },
-    {
-      what: `${name}: no-op`,
-      ours: noop,
-      floorName: loopName,
-      floor: baseline,
-      target: { text: "≤ 0.5 s", met: noop <= 0.5 },
-    },
+    row("first run", first, ratioTarget(first, baseline)),
+    row("main moved", moved, ratioTarget(moved, baseline)),
+    row("no-op", noop, { text: "≤ 0.5 s", met: noop <= 0.5 }),
   ];
+}
+
+/** The rows of the synthetic fixture and, with `--repo`, of a real repository. */
+export async function stagingBenchRows(options: BenchOptions): Promise<BenchRow[]> {
+  const rows = await stagingRows(fixtureRepo(), options.runs);
+  if (options.repo) rows.push(...(await stagingRows(realRepo(options.repo, options.prs), options.runs)));
+  return rows;
 }
 
 const ratioTarget = (ours: number, baseline: number) => ({ text: "≤ 1.0 × loop", met: ours <= baseline });

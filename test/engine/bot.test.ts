@@ -3,14 +3,21 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { deploysFor } from "../../bot/bisect";
 import { postDelivery, signedDelivery, testPayload } from "../../bot/delivery";
+import { COMMENT_MARKER, STATUS_CONTEXT } from "../../bot/report";
 import type { BotState } from "../../bot/state";
 import { readState } from "../../bot/store";
-import { localStack, renderDirOf, repoRoot } from "../support/engine";
+import { addLocalPull, createLocalForge } from "../../local/forge";
+import { git, pullEntry } from "../../local/gitFixtures";
+import { localStack, localStagingConfig, renderDirOf, repoRoot } from "../support/engine";
+import { type GithubServer, serveLocalForge, startGithubServer } from "../support/githubServer";
 
 // kcibot as a process (`kci-deploy bot --config …`) deploying an isolated local stack through
 // the real engine: a signed webhook starts a partial deploy, a second one during it restarts it
-// once; killed mid-deploy, the bot comes back and runs the deploy again.
+// once; killed mid-deploy, the bot comes back and runs the deploy again; a PR that breaks the
+// stack is found, labelled and held out, and the rest deploys. PRs come from the local forge;
+// labels, comments and statuses go to the GitHub double, which serves the same PRs.
 const secret = "engine-test-webhook-secret";
 const MIN = 60_000;
 
@@ -19,7 +26,9 @@ describe("kcibot deploys the local stack", () => {
   const stateFile = path.join(dir, "bot", "state.json");
   const logDir = path.join(dir, "bot", "logs");
   const configFile = path.join(dir, "project", "Pulumi.local.yaml");
+  const forge = path.join(dir, "forge");
   let stack: Stack;
+  let github: GithubServer;
   let bot: { child: ChildProcess; url: string } | undefined;
 
   const state = (): BotState => readState(stateFile);
@@ -75,6 +84,9 @@ describe("kcibot deploys the local stack", () => {
   };
 
   beforeAll(async () => {
+    github = await startGithubServer();
+    createLocalForge(forge);
+    serveLocalForge(github, forge, "kernelci");
     const bot = {
       stack: "local",
       workDir: path.join(dir, "project"),
@@ -88,8 +100,14 @@ describe("kcibot deploys the local stack", () => {
         lockWaitMinutes: 2,
       },
       state: { file: stateFile, logDir },
+      // The double has no secondary rate limits: no pacing of writes.
+      pullRequests: { apiUrl: github.url, paceWrites: false, admins: ["padovan"] },
     };
-    stack = await localStack("local", dir, { "kernelci:bot": bot });
+    const staging = {
+      ...localStagingConfig(forge, path.join(dir, "staging-work")),
+      botFile: path.join(dir, "bot", "staging.json"),
+    };
+    stack = await localStack("local", dir, { "kernelci:bot": bot, "kernelci:staging": staging });
     // The last full cycle an hour ago: webhooks now make partial deploys.
     const hourAgo = Date.now() - 60 * MIN;
     const seeded = {
@@ -107,6 +125,7 @@ describe("kcibot deploys the local stack", () => {
   }, 120_000);
   afterAll(async () => {
     await killBot();
+    await github?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -185,5 +204,98 @@ describe("kcibot deploys the local stack", () => {
       testPayload({ event: "pull_request", repo: "kernelci/kernelci-api", pr: 2001 }),
     );
     expect(replay.status).toBe(200);
+  }, 600_000);
+
+  it("finds the PR that breaks the stack, labels and holds it out, and deploys the rest", async () => {
+    const config = (file: string) =>
+      fs.readFileSync(path.join(repoRoot, "local/kernelci-pipeline/config", file), "utf8");
+    const android = 'android:\n    url: "https://android.googlesource.com/kernel/common"\n';
+    // Three PRs by trusted authors; the last renames the API instance kernelci.toml names, so
+    // the program refuses to deploy it. The first touches the same component, the second not.
+    const good = addLocalPull(
+      forge,
+      "kernelci-pipeline",
+      pullEntry(3003, { author: "padovan", title: "config: the Android common kernel tree" }),
+      { "config/trees.yaml": config("trees.yaml").replace("trees:\n", `trees:\n  ${android}\n`) },
+    );
+    const api = addLocalPull(
+      forge,
+      "kernelci-api",
+      pullEntry(2003, { author: "nuclearcat", title: "api: report the version" }),
+      { "api/version.py": "VERSION = '0.2'\n" },
+    );
+    const bad = addLocalPull(
+      forge,
+      "kernelci-pipeline",
+      pullEntry(3004, { author: "padovan", title: "config: rename the local API instance" }),
+      { "config/pipeline.yaml": config("pipeline.yaml").replace("api:\n  local:\n", "api:\n  local-dev:\n") },
+    );
+    serveLocalForge(github, forge, "kernelci");
+    const opened = testPayload({
+      event: "pull_request",
+      action: "opened",
+      repo: "kernelci/kernelci-pipeline",
+      pr: 3004,
+      sha: bad,
+      author: "padovan",
+    });
+    expect((await send("d-4", opened)).status).toBe(202);
+    const failed = 3;
+    await until(
+      "the bisection's end",
+      () =>
+        state().history.some((r) => r.trigger === "bisect") &&
+        state().bisection === null &&
+        !state().policy.bisecting,
+    );
+    const pr = github.pr("kernelci", "kernelci-pipeline", 3004);
+    await until("the faulty PR's label and comment", () =>
+      pr.comments.some((c) => c.body.includes("bisection found it")),
+    );
+
+    // What the author sees: the label, and one comment saying what failed and how to get back in.
+    expect(pr.labels).toEqual(["staging-skip"]);
+    expect(pr.comments).toHaveLength(1);
+    expect(pr.comments[0].body.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(pr.comments[0].body).toMatch(/"local" is not an entry of "api"/);
+    expect(pr.comments[0].body).toMatch(/until the next push/);
+    const after = state();
+    expect(after.history.find((r) => r.id === failed)).toMatchObject({
+      result: "failed",
+      trigger: "webhook",
+    });
+    const steps = after.history.filter((r) => r.trigger === "bisect");
+    // Two PRs touch the pipeline config (the failing component): ⌈log2 2⌉ + 1 deploys at most.
+    expect(steps.length).toBeLessThanOrEqual(deploysFor(2));
+    expect(steps.at(-1)?.result).toBe("succeeded");
+    expect(after.excluded).toEqual([
+      {
+        pr: "kernelci/kernelci-pipeline#3004",
+        sha: bad,
+        reason: `found faulty by kcibot: deploy #${failed} failed`,
+      },
+    ]);
+
+    // The rest is deployed: the staging branches the stack runs hold the good PRs, not the faulty one.
+    const merged = (repo: string) =>
+      git(path.join(forge, `${repo}.git`), ["rev-list", "refs/heads/staging.kernelci.org"]).split("\n");
+    expect(merged("kernelci-pipeline")).toContain(good);
+    expect(merged("kernelci-pipeline")).not.toContain(bad);
+    expect(merged("kernelci-api")).toContain(api);
+    const heads = (await stack.outputs()).stagingHeads.value as Record<string, string>;
+    expect(heads["kernelci-pipeline"]).toBe(merged("kernelci-pipeline")[0]);
+    const [last] = await stack.history(1);
+    expect([last.message, last.result]).toEqual([
+      `kcibot deploy #${steps.at(-1)?.id} (partial, attempt 0)`,
+      "succeeded",
+    ]);
+    // Each included PR's head carries the staging status of the deploy that included it.
+    const status = (repo: string, sha: string) => github.statuses.get(`kernelci/${repo}@${sha}`)?.at(-1);
+    await until("the statuses of the rest's deploy", () =>
+      [status("kernelci-api", api), status("kernelci-pipeline", good)].every((st) => st?.state === "success"),
+    );
+    expect(status("kernelci-pipeline", good)).toMatchObject({ state: "success", context: STATUS_CONTEXT });
+    expect(status("kernelci-api", api)).toMatchObject({ state: "success", context: STATUS_CONTEXT });
+    expect(status("kernelci-pipeline", bad)).toMatchObject({ state: "failure", context: STATUS_CONTEXT });
   }, 600_000);
 });

@@ -7,6 +7,10 @@ export interface ActionsDouble {
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[];
   /** Behaviour of the next runs (changeable between tests). */
   behaviour: { conclusion: "success" | "failure" | "cancelled"; pollsToComplete: number };
+  /** Someone re-runs a run by hand on GitHub: it runs again, then ends with `conclusion`. */
+  rerun(runId: number, conclusion: string, pollsToComplete?: number): void;
+  /** Someone deletes a run on GitHub. */
+  deleteRun(runId: number): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,12 @@ export async function startActions(options: { token: string }): Promise<ActionsD
     url,
     dispatches,
     behaviour,
+    rerun(runId, conclusion, pollsToComplete = 0) {
+      const run = runs.get(runId);
+      if (!run) throw new Error(`no run ${runId} to re-run`);
+      runs.set(runId, { ...run, polls: 0, conclusion, pollsToComplete });
+    },
+    deleteRun: (runId) => runs.delete(runId),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -54,8 +54,8 @@ export interface GithubPrRecord {
 
 export interface GithubServer {
   url: string;
-  /** Every request: method, path with query, Authorization header. */
-  requests: { method: string; url: string; authorization?: string }[];
+  /** Every request: method, path with query, Authorization header, arrival (ms since the epoch). */
+  requests: { method: string; url: string; authorization?: string; at: number }[];
   setPulls(owner: string, repo: string, pulls: GithubPull[]): void;
   /** The members of an organisation's team (`/orgs/<org>/teams/<slug>/members`). */
   setTeam(org: string, slug: string, members: string[]): void;
@@ -240,6 +240,7 @@ export async function startGithubServer(): Promise<GithubServer> {
       method: req.method ?? "GET",
       url: `${url.pathname}${url.search}`,
       authorization: req.headers.authorization,
+      at: Date.now(),
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -286,17 +287,29 @@ export async function startGithubServer(): Promise<GithubServer> {
   };
 }
 
+/** The files a PR of a local forge's bare repository changes against its base branch. */
+function changedFiles(gitDir: string, base: string, pr: number): string[] {
+  const diff = execFileSync(
+    "git",
+    ["diff", "--name-only", `refs/heads/${base}...refs/pull/${pr}/head`, "--"],
+    { cwd: gitDir, encoding: "utf8" },
+  );
+  return diff.split("\n").filter(Boolean);
+}
+
 /**
  * Serves the repositories of a local forge directory (local/forge.ts) as GitHub would:
- * their pulls files become open PRs of `owner`, with heads read from `refs/pull/<N>/head`.
- * With `gitUrl: file://<parent of dir>` and `owner` = basename of dir, a stack's github forge
- * then reads PRs here and fetches the same commits.
+ * their pulls files become open PRs of `owner`, with heads read from `refs/pull/<N>/head`
+ * and the files each changes against its base. With `gitUrl: file://<parent of dir>` and
+ * `owner` = basename of dir, a stack's github forge then reads PRs here and fetches the same
+ * commits.
  */
 export function serveLocalForge(server: GithubServer, dir: string, owner: string): void {
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".pulls.json"))) {
     const repo = file.replace(/\.pulls\.json$/, "");
+    const gitDir = path.join(dir, `${repo}.git`);
     const heads = execFileSync("git", ["for-each-ref", "--format=%(refname) %(objectname)", "refs/pull"], {
-      cwd: path.join(dir, `${repo}.git`),
+      cwd: gitDir,
       encoding: "utf8",
     });
     const sha = new Map(
@@ -305,7 +318,9 @@ export function serveLocalForge(server: GithubServer, dir: string, owner: string
         .filter(Boolean)
         .map((l) => l.split(" ") as [string, string]),
     );
-    const pulls = readPullsFile(path.join(dir, file)).map((p) =>
+    const entries = readPullsFile(path.join(dir, file));
+    for (const p of entries) server.pr(owner, repo, p.number).files = changedFiles(gitDir, p.base, p.number);
+    const pulls = entries.map((p) =>
       githubPull(p.number, {
         title: p.title,
         draft: p.draft,

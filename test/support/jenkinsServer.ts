@@ -18,13 +18,15 @@ export interface JenkinsDouble {
   posts: string[];
   /** Queued and running builds of a job that a drain is expected to cancel. */
   addRunning(job: string, queued: number, running: number): void;
+  /** Someone deletes a job's builds on Jenkins. */
+  deleteBuilds(job: string): void;
   close(): Promise<void>;
 }
 
 /**
  * A Jenkins serving only what the procedure calls: crumb issuer (with a session cookie the
  * crumb is bound to), buildWithParameters -> queue item -> build -> result, queue listing,
- * cancelItem and stop. Progress is counted in polls, not time, so tests never wait on a clock.
+ * cancelItem and stop, the last completed build. Progress is counted in polls, not time, so tests never wait on a clock.
  */
 export async function startJenkins(options: {
   user: string;
@@ -36,7 +38,8 @@ export async function startJenkins(options: {
   const builds: JenkinsDouble["builds"] = [];
   const posts: string[] = [];
   const queue = new Map<number, { job: string; polls: number; number?: number }>();
-  const runs = new Map<string, { polls: number; stopped: boolean }>();
+  /** Builds by `job/number`; `result` is kept once a poll found the build finished. */
+  const runs = new Map<string, { polls: number; stopped: boolean; result?: string }>();
   const waiting: { id: number; job: string }[] = [];
   let nextQueueId = 100;
   let url = "";
@@ -96,11 +99,25 @@ export async function startJenkins(options: {
       if (!run) return send(404);
       run.polls++;
       const finished = run.stopped || run.polls > options.jobs[job].buildPolls;
+      if (finished) run.result ??= run.stopped ? "ABORTED" : options.jobs[job].result;
       return send(200, {
         building: !finished,
-        result: finished ? (run.stopped ? "ABORTED" : options.jobs[job].result) : null,
+        result: run.result ?? null,
         url: `${url}/job/${job}/${jobMatch[2]}/`,
       });
+    }
+    const lastMatch = /^\/job\/([^/]+)\/lastCompletedBuild\/api\/json$/.exec(u.pathname);
+    if (req.method === "GET" && lastMatch) {
+      const job = decodeURIComponent(lastMatch[1]);
+      const last = [...runs.entries()]
+        .filter(([key, r]) => key.startsWith(`${job}/`) && r.result !== undefined)
+        .map(([key, r]) => ({
+          number: Number(key.split("/")[1]),
+          url: `${url}/job/${key}/`,
+          result: r.result,
+        }))
+        .sort((a, b) => b.number - a.number)[0];
+      return last ? send(200, last) : send(404);
     }
     if (req.method === "GET" && jobMatch && !jobMatch[2] && jobMatch[3] === "api/json") {
       const job = decodeURIComponent(jobMatch[1]);
@@ -140,6 +157,9 @@ export async function startJenkins(options: {
     addRunning(job, queued, running) {
       for (let i = 0; i < queued; i++) waiting.push({ id: nextQueueId++, job });
       for (let i = 1; i <= running; i++) runs.set(`${job}/${i}`, { polls: 0, stopped: false });
+    },
+    deleteBuilds(job) {
+      for (const key of [...runs.keys()]) if (key.startsWith(`${job}/`)) runs.delete(key);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -34,7 +34,8 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
       },
       "kernelci/kernelci-api": { base: head(101), pulls: { "9": head(9) } },
     };
-    const pullRequests = { apiUrl: github.url, admins: ["padovan"] };
+    // The double has no secondary rate limits: no pacing of writes.
+    const pullRequests = { apiUrl: github.url, paceWrites: false, admins: ["padovan"] };
     const bot = await startTestBot(
       { durations: quickDurations, pullRequests },
       deployer,
@@ -46,7 +47,17 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
       const push = testPayload({ event: "push", repo: "kernelci/kernelci-core", sha: head(102) });
       await postDelivery(bot.service.url, await signedDelivery(secret, "push", push, "p1"));
       await until("the deploy", () => deployer.requests.length === 1);
-      deployer.finish({ result: "failed", error });
+      // What the staging branches merged: every PR of the deploy (or of a step), at its head.
+      const included = (keys: string[]) =>
+        keys.map((key) => {
+          const [full, n] = key.split("#");
+          return { repo: full.split("/")[1], pr: Number(n), sha: head(Number(n)) };
+        });
+      const everyPr = [
+        ...pipelinePrs.map((n) => `kernelci/kernelci-pipeline#${n}`),
+        "kernelci/kernelci-api#9",
+      ];
+      deployer.finish({ result: "failed", error, included: included(everyPr) });
 
       // Each bisection step deploys the PRs of the bot file's step; it fails when the faulty one is in.
       let steps = 0;
@@ -57,7 +68,11 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
           expect(include).toEqual(running.include);
           expect(include).toContain("kernelci/kernelci-api#9");
           steps++;
-          deployer.finish(include.includes(faulty) ? { result: "failed", error } : { result: "succeeded" });
+          deployer.finish(
+            include.includes(faulty)
+              ? { result: "failed", error, included: included(include) }
+              : { result: "succeeded", included: included(include) },
+          );
         }
         return (
           steps > 0 &&
@@ -72,12 +87,28 @@ describe("finding the faulty PR with real deploys (bot/bisector.ts, the runner)"
       expect(botFile()).toMatchObject({ step: null, held: [{ repo: "kernelci/kernelci-pipeline", pr: 5 }] });
       await until(
         "the label and the comment",
-        () => github.pr("kernelci", "kernelci-pipeline", 5).comments.length === 1,
+        () =>
+          github.pr("kernelci", "kernelci-pipeline", 5).labels.length === 1 &&
+          github
+            .pr("kernelci", "kernelci-pipeline", 5)
+            .comments.some((c) => c.body.includes("bisection found it")),
       );
       expect(github.pr("kernelci", "kernelci-pipeline", 5).labels).toEqual(["staging-skip"]);
+      // One comment: the failed deploy's report, edited into the exclusion.
+      expect(github.pr("kernelci", "kernelci-pipeline", 5).comments).toHaveLength(1);
       const comment = github.pr("kernelci", "kernelci-pipeline", 5).comments[0].body;
       expect(comment.startsWith(COMMENT_MARKER)).toBe(true);
       expect(comment).toContain(error);
+
+      // Every PR the staging branches merged got the status of the failed deploy, then the
+      // good ones that of the step that deployed them; failed steps told nobody.
+      const states = (n: number) =>
+        (github.statuses.get(`kernelci/kernelci-pipeline@${head(n)}`) ?? []).map((st) => st.state);
+      await until("the statuses of the rest's deploy", () =>
+        pipelinePrs.filter((n) => n !== 5).every((n) => states(n).at(-1) === "success"),
+      );
+      expect(states(5)).toEqual(["failure"]);
+      expect(github.statuses.get(`kernelci/kernelci-api@${head(9)}`)?.at(-1)?.state).toBe("success");
 
       const synchronize = testPayload({
         event: "pull_request",

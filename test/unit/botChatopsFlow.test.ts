@@ -26,7 +26,12 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
 
   it("answers roles, binds a maintainer's ack to the head, expires it on push, deploys for an admin, reports on the PR", async () => {
     const deployer = new FakeDeployer();
-    const pullRequests = { apiUrl: github.url, admins: ["padovan"], maintainers: ["broonie"] };
+    const pullRequests = {
+      apiUrl: github.url,
+      paceWrites: false,
+      admins: ["padovan"],
+      maintainers: ["broonie"],
+    };
     const bot = await startTestBot({ durations: quickDurations, pullRequests }, deployer, {
       botFile: "bot.json",
     });
@@ -72,6 +77,8 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
         github.pr("kernelci", "kernelci-api", 7).labels.includes("staging-skip"),
       );
 
+      // The skip is a change too: its partial deploy starts; the admin's deploy then restarts it.
+      await until("the skip's deploy", () => deployer.requests.length === 2);
       const before = deployer.requests.length;
       await comment("c5", "padovan", "@kcibot deploy");
       await until("the admin's deploy", () => deployer.requests.length > before);
@@ -108,4 +115,54 @@ describe("chat-ops through the bot (bot/commands.ts, the runner)", () => {
       await bot.close();
     }
   }, 300_000);
+
+  it("reads roles from a GitHub team of 250 members, every page, when a comment asks", async () => {
+    const members = Array.from({ length: 250 }, (_, i) => `maintainer-${i + 1}`);
+    github.setTeam("kernelci", "staging-maintainers", members);
+    github.setPulls("kernelci", "kernelci-core", [
+      githubPull(12, { user: { login: "nuclearcat" }, head: { sha: head1, ref: "g", repo: null } }),
+    ]);
+    const pullRequests = {
+      apiUrl: github.url,
+      paceWrites: false,
+      admins: ["padovan"],
+      maintainersTeam: "staging-maintainers",
+    };
+    // The roles come through the forge: GitHub (the double), as on the staging stack.
+    const forge = { kind: "github", owner: "kernelci", apiUrl: github.url };
+    const bot = await startTestBot({ durations: quickDurations, pullRequests }, new FakeDeployer(), {
+      forge,
+    });
+    const pr = github.pr("kernelci", "kernelci-core", 12);
+    const comment = async (id: string, author: string, body: string) =>
+      postDelivery(
+        bot.service.url,
+        await signedDelivery(
+          secret,
+          "issue_comment",
+          testPayload({ event: "issue_comment", repo: "kernelci/kernelci-core", pr: 12, author, body }),
+          id,
+        ),
+      );
+    try {
+      github.requests.length = 0;
+      // The 250th member is on the third page of 100.
+      await comment("t1", "maintainer-250", "@kcibot skip");
+      await until("the label", () => pr.labels.includes("staging-skip"));
+      const pages = github.requests
+        .filter((r) => r.url.startsWith("/orgs/kernelci/teams/staging-maintainers/members"))
+        .map((r) => new URL(r.url, github.url).searchParams.get("page") ?? "1");
+      expect(pages).toEqual(["1", "2", "3"]);
+
+      await comment("t2", "maintainer-251", "@kcibot unskip");
+      await until("the refusal", () => pr.comments.length === 2);
+      expect(pr.comments.map((c) => c.body)).toEqual([
+        "`staging-skip` added: this PR leaves staging at the next deploy.",
+        "Only maintainers and admins may ask for `unskip`.",
+      ]);
+      expect(pr.labels).toEqual(["staging-skip"]);
+    } finally {
+      await bot.close();
+    }
+  }, 120_000);
 });

@@ -6,6 +6,17 @@ import {
   failingComponent,
   suspectsOf,
 } from "../../bot/components";
+import { checkSettingsNames } from "../../pipeline/pipelineYaml";
+
+/** The error the program stops a deploy with when kernelci.toml's names are not in the config. */
+function refusal(files: Record<string, string>, names: { apiConfig: string; storageConfig: string }): string {
+  try {
+    checkSettingsNames(files, names);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("the config was accepted");
+}
 
 describe("what a PR's files redeploy (bot/components.ts)", () => {
   const pr = (repo: string, files: string[], truncated = false) => ({ repo, pr: 1, files, truncated });
@@ -75,6 +86,12 @@ describe("narrowing the suspects of a failed deploy (bot/components.ts)", () => 
     expect(failingComponent("reading kernelci-pipeline/config/jobs.yaml: bad indentation")).toBe(
       "pipeline-config",
     );
+    // The program's own checks of the deployed pipeline config, word for word.
+    const named = { apiConfig: "local", storageConfig: "local" };
+    expect(
+      failingComponent(refusal({ "pipeline.yaml": "api:\n  dev: {}\nstorage:\n  local: {}\n" }, named)),
+    ).toBe("pipeline-config");
+    expect(failingComponent(refusal({ "pipeline.yaml": "api: [" }, named))).toBe("pipeline-config");
     expect(failingComponent("Deployment kernelci-api/api did not become available")).toBe("api");
     expect(failingComponent("Deployment scheduler-k8s: CrashLoopBackOff")).toBe("pipeline");
     expect(failingComponent("pipe cleaner: regression in kbuild")).toBeNull();

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FixtureRemote } from "../../local/gitFixtures";
+import { onePullRequestRemote } from "../support/stagingFixture";
 
 // scripts/build.js is plain JavaScript (it builds the TypeScript): typed here by hand.
 const build = require("../../scripts/build") as {
@@ -45,22 +45,7 @@ describe("the compiled JavaScript under dist/", () => {
   });
 
   it("runs a serialized provider without a compiler, loading its engine once and only to apply", () => {
-    const remote = FixtureRemote.create(path.join(dir, "demo.git"));
-    const base = remote.commitOnMain({ "a.txt": "a\n" }, "initial");
-    const head = remote.pull(1, { "b.txt": "b\n" }, "PR 1");
-    const inputs = {
-      repo: "demo",
-      remote: remote.dir,
-      main: "main",
-      branch: "staging.kernelci.org",
-      base,
-      eligible: [{ number: 1, head, author: "alice", title: "PR 1" }],
-      skipped: [],
-      patchesDigest: "sha256:none",
-      tagPrefix: "staging-",
-      tagLimit: 20,
-      workDir: path.join(dir, "work"),
-    };
+    const { inputs } = onePullRequestRemote(dir);
     const provider = path.join(dir, "provider.js");
     // Serialized as the engine does it, from the compiled program.
     node(

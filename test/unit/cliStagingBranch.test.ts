@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../cli/main";
 import { parseTrustedFile } from "../../cli/stagingBranch";
 import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
+import { runCli } from "../support/cli";
 import { type GithubServer, githubPull, startGithubServer } from "../support/githubServer";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-cli-"));
@@ -41,21 +41,7 @@ function setup() {
   return { root, remote, heads, args };
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env,
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, dir, env);
 
 describe("kci-deploy staging-branch", () => {
   it("reads trusted files: one login per line, # comments", () => {

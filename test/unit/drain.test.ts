@@ -3,7 +3,9 @@ import type { KernelciNode } from "../../lib/kernelci/node";
 import type { DeploymentScaler } from "../../lib/kernelci/scale";
 import type { ScenarioName } from "../../local/kernelciSimulator/scenarios";
 import { compressedTimings, SimulatorStore, storeApi } from "../../local/kernelciSimulator/store";
+import { drainProvider, type TriggerResumeInputs, triggerResumeProvider } from "../../providers/drain";
 import { fakeClock } from "../support/clock";
+import { type KubeScaleDouble, startKubeScale } from "../support/kubeScaleServer";
 
 /** Deployments in memory (namespace/name -> replicas), with the scale calls made. */
 function fakeScaler(deployments: Record<string, number>) {
@@ -106,5 +108,41 @@ describe("the drain against the simulated pipeline", () => {
     await resume(deps.scaler, { namespace: "kernelci-pipeline", name: "absent" }, null);
     expect(scaler.calls.map((c) => c.replicas)).toEqual([0, 1]);
     expect(await scaler.replicas("kernelci-pipeline", "trigger")).toBe(1);
+  });
+});
+
+describe("the Drain and TriggerResume providers on a Kubernetes API (double)", () => {
+  let kube: KubeScaleDouble;
+  beforeEach(async () => {
+    // Paused by a drain: the resume brings it back to the 2 replicas the drain found.
+    kube = await startKubeScale({ "kernelci-pipeline/trigger": 0 });
+  });
+  afterEach(() => kube.close());
+  const resumeInputs = (): TriggerResumeInputs => ({
+    drainedAt: "2026-11-20T10:00:00.000Z",
+    trigger: { namespace: "kernelci-pipeline", name: "trigger" },
+    scaler: { kubeconfig: kube.kubeconfig, context: "double" },
+    replicas: 2,
+  });
+
+  it("resumes the trigger, then reads its replicas on refresh: scaled by hand, then deleted", async () => {
+    const { id, outs } = await triggerResumeProvider.create(resumeInputs());
+    expect(kube.scales).toEqual([{ deployment: "kernelci-pipeline/trigger", replicas: 2 }]);
+    expect(outs).toMatchObject({ replicas: 2, triggerReplicas: 2 });
+    const read = async () => (await triggerResumeProvider.read(id, outs)).props?.triggerReplicas;
+    expect(await read()).toBe(2);
+    kube.deployments["kernelci-pipeline/trigger"] = 5;
+    expect(await read()).toBe(5);
+    delete kube.deployments["kernelci-pipeline/trigger"];
+    expect(await read()).toBeNull();
+    // Reading changes nothing on the cluster.
+    expect(kube.scales).toHaveLength(1);
+  });
+
+  it("the drain's read sees the same hand-made change", async () => {
+    const state = { trigger: resumeInputs().trigger, scaler: resumeInputs().scaler, triggerReplicas: 0 };
+    kube.deployments["kernelci-pipeline/trigger"] = 3;
+    expect((await drainProvider.read("drain-id", state)).props?.triggerReplicas).toBe(3);
+    expect(kube.scales).toEqual([]);
   });
 });

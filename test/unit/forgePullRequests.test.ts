@@ -89,6 +89,33 @@ describe("the bot's PR client on GitHub (lib/forge/pullRequests.ts)", () => {
     expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(3);
   });
 
+  it("paces writes as GitHub asks (1 s apart); unpaced for a double, it still waits out a rate limit", async () => {
+    const status = (client: PullRequestClient, n: number) =>
+      client.setStatus("kernelci-core", n.toString(16).padStart(40, "0"), {
+        state: "pending",
+        description: "partial",
+        targetUrl: "https://bot/d/2",
+        context: "kernelci/staging",
+      });
+    const gaps = () => {
+      const at = server.requests.filter((r) => r.method === "POST").map((r) => r.at);
+      return at.slice(1).map((t, i) => t - at[i]);
+    };
+    await Promise.all([1, 2, 3].map((n) => status(client, n)));
+    expect(Math.min(...gaps())).toBeGreaterThanOrEqual(900);
+
+    server.requests.length = 0;
+    server.rateLimit(1, 0);
+    const unpaced = githubPullRequests({ owner: "kernelci", apiUrl: server.url, paceWrites: false });
+    await Promise.all([4, 5, 6].map((n) => status(unpaced, n)));
+    expect(
+      [4, 5, 6].map((n) => server.statuses.has(`kernelci/kernelci-core@${n.toString(16).padStart(40, "0")}`)),
+    ).toEqual([true, true, true]);
+    // Three writes and the one the rate limit refused, sent again after its reset.
+    expect(gaps()).toHaveLength(3);
+    expect(Math.min(...gaps())).toBeLessThan(900);
+  });
+
   it("gives up after its retries, naming the request", async () => {
     server.failNext(10, 503);
     const once = githubPullRequests({ owner: "kernelci", apiUrl: server.url, retries: 1, backoffMs: 10 });

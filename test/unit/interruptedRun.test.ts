@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { withLock } from "../../lib/lock";
-import { applyStagingBranch, readStagingBranch, type StagingBranchInputs } from "../../lib/staging/assemble";
-import { FixtureRemote } from "../../local/gitFixtures";
+import { applyStagingBranch, readStagingBranch } from "../../lib/staging/assemble";
+import { onePullRequestRemote } from "../support/stagingFixture";
 
 const projectRoot = path.resolve(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-interrupted-"));
@@ -54,23 +54,7 @@ function processesMentioning(text: string): number[] {
 
 function scenario(name: string) {
   const root = path.join(dir, name);
-  const remote = FixtureRemote.create(path.join(root, "demo.git"));
-  const base = remote.commitOnMain({ "a.txt": "a\n" }, "initial");
-  const head = remote.pull(1, { "b.txt": "b\n" }, "PR 1");
-  const inputs: StagingBranchInputs = {
-    repo: "demo",
-    remote: remote.dir,
-    main: "main",
-    branch: "staging.kernelci.org",
-    base,
-    eligible: [{ number: 1, head, author: "alice", title: "PR 1" }],
-    skipped: [],
-    patchesDigest: "sha256:none",
-    tagPrefix: "staging-",
-    tagLimit: 5,
-    workDir: path.join(root, "work"),
-  };
-  return { root, remote, inputs };
+  return { root, ...onePullRequestRemote(root, { tagLimit: 5 }) };
 }
 
 describe("an up killed during a push (defect 8)", () => {

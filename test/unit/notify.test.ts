@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../cli/main";
 import { type DeployEvent, eventText, webhookFormatOf, webhookPayload } from "../../lib/notify/message";
 import { notifierFromEnv, webhookNotifier } from "../../lib/notify/webhook";
 import { type ChatServer, startChatServer } from "../support/chatServer";
+import { runCli } from "../support/cli";
 
 const event: DeployEvent = {
   environment: "production",
@@ -103,20 +103,7 @@ describe("kci-deploy notify", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async (args: string[], env: NodeJS.ProcessEnv) => {
-    const out = { stdout: "", stderr: "" };
-    const code = await main(["notify", ...args], {
-      stdout: (t) => {
-        out.stdout += t;
-      },
-      stderr: (t) => {
-        out.stderr += t;
-      },
-      env,
-      cwd: dir,
-    });
-    return { code, ...out };
-  };
+  const run = (args: string[], env: NodeJS.ProcessEnv) => runCli(["notify", ...args], dir, env);
   const args = ["--environment", "staging", "--stage", "success", "--title", "staging cycle (full)"];
 
   it("sends the summary file as the details", async () => {

@@ -2,7 +2,7 @@ import { parse } from "smol-toml";
 import { configChecksum } from "../../pipeline/configChecksum";
 import { renderKernelciToml } from "../../pipeline/kernelciToml";
 import { configMapEntries } from "../../pipeline/pipeline";
-import { type PipelineServicesInput, paths, pipelineServices, secretKeys } from "../../pipeline/services";
+import { type PipelineServicesInput, pipelineServices, secretKeys } from "../../pipeline/services";
 
 const input: PipelineServicesInput = {
   trees: "!kernelci",
@@ -24,21 +24,12 @@ const input: PipelineServicesInput = {
   kcidb: false,
 };
 const byName = (specs: ReturnType<typeof pipelineServices>) => new Map(specs.map((s) => [s.name, s]));
-const settingsArg = `--settings=${paths.settings}/${secretKeys.settings}`;
 
+// Every service's whole command line is upstream.test.ts's, checked against kernelci-pipeline's
+// kube/aks/*.yaml on the rendered Deployments of both stacks; here, what the input selects.
 describe("the pipeline service table", () => {
   it("selects LAVA runtimes by lab type or by name, with --name (kernelci-pipeline kube/aks/scheduler-lava.yaml, src/scheduler.py cmd_loop)", () => {
     const services = byName(pipelineServices(input));
-    expect(services.get("scheduler-lava")?.command).toEqual([
-      "./src/scheduler.py",
-      settingsArg,
-      "--yaml-config=/config",
-      "loop",
-      "--name=scheduler_lava",
-      "--runtime-type",
-      "lava",
-      "pull_labs",
-    ]);
     expect(services.get("scheduler-lava-partners")?.command.slice(-4)).toEqual([
       "--name=scheduler_lava_partners",
       "--runtimes",
@@ -59,7 +50,6 @@ describe("the pipeline service table", () => {
 
   it("selects every kubernetes runtime and mounts the build clusters' kubeconfig if set (kube/aks/scheduler-k8s.yaml)", () => {
     const k8s = byName(pipelineServices(input)).get("scheduler-k8s");
-    expect(k8s?.command.slice(-2)).toEqual(["--name=scheduler_k8s", "--runtime-type=kubernetes"]);
     expect(k8s?.optionalFiles).toEqual([
       { key: secretKeys.kubeconfig, dir: "/home/kernelci/.kube", file: "config" },
     ]);
@@ -78,7 +68,6 @@ describe("the pipeline service table", () => {
 
   it("gives the shell scheduler its SSH key in KCI_SSH_KEY (kube/aks/scheduler-shell.yaml)", () => {
     const shell = byName(pipelineServices(input)).get("scheduler-shell");
-    expect(shell?.command.slice(-3)).toEqual(["--name=scheduler_shell", "--runtimes", "shell"]);
     const file = shell?.optionalFiles?.[0];
     expect(file?.key).toBe("id_rsa");
     expect(shell?.env).toEqual([{ name: "KCI_SSH_KEY", value: `${file?.dir}/${file?.file}` }]);
@@ -87,7 +76,6 @@ describe("the pipeline service table", () => {
   it("adds pipeline-kcidb with its credentials and KCIDB_REST only when kcidb is enabled (kube/aks/pipeline-kcidb.yaml)", () => {
     expect(byName(pipelineServices(input)).has("pipeline-kcidb")).toBe(false);
     const kcidb = byName(pipelineServices({ ...input, kcidb: true })).get("pipeline-kcidb");
-    expect(kcidb?.command).toEqual(["./src/send_kcidb.py", settingsArg, "run", "--name=pipeline_kcidb"]);
     expect(kcidb?.secrets).toContain(secretKeys.kcidbCredentials);
     expect(kcidb?.env).toContainEqual({ name: "KCIDB_REST", secretKey: secretKeys.kcidbRest });
     expect(kcidb?.mountsConfig).toBe(false);
@@ -95,12 +83,7 @@ describe("the pipeline service table", () => {
 
   it("runs job-retry only where configured (in kernelci-pipeline docker-compose.yaml, not in kube/aks)", () => {
     expect(byName(pipelineServices(input)).has("job-retry")).toBe(false);
-    expect(byName(pipelineServices({ ...input, jobRetry: true })).get("job-retry")?.command).toEqual([
-      "./src/job_retry.py",
-      settingsArg,
-      "--yaml-config=/config",
-      "run",
-    ]);
+    expect(byName(pipelineServices({ ...input, jobRetry: true })).has("job-retry")).toBe(true);
   });
 
   it("mounts tarball's persistent volume where kernelci.toml tells it to clone the kernel (kube/aks/tarball.yaml, config/kernelci.toml)", () => {
@@ -121,47 +104,17 @@ describe("the pipeline service table", () => {
       size: "50Gi",
     });
     expect(toml.tarball.kdir.startsWith(`${tarball?.volume?.mountPath}/`)).toBe(true);
-    expect(tarball?.command).toEqual([
-      "./src/tarball.py",
-      settingsArg,
-      "--yaml-config=/config",
-      "run",
-      "--name=tarball",
-    ]);
   });
 
-  it("passes the trigger its --trees and --name, monitor the YAML config (kube/aks/trigger.yaml, monitor.yaml)", () => {
-    const services = byName(pipelineServices(input));
-    expect(services.get("trigger")?.command).toEqual([
-      "./src/trigger.py",
-      settingsArg,
-      "--yaml-config=/config",
-      "run",
-      "--trees=!kernelci",
-      "--name=trigger",
-    ]);
-    expect(services.get("monitor")?.command).toEqual([
-      "./src/monitor.py",
-      settingsArg,
-      "--yaml-config=/config",
-      "run",
-    ]);
+  it("gives the trigger the configured --trees, and mounts the YAML config for the monitor (kube/aks/trigger.yaml, monitor.yaml)", () => {
+    const services = byName(pipelineServices({ ...input, trees: "mainline" }));
+    expect(services.get("trigger")?.command).toContain("--trees=mainline");
     expect(services.get("monitor")?.mountsConfig).toBe(true);
   });
 
-  it("runs lava-callback from /home/kernelci with --app-dir src behind the proxy (kube/aks/lava-callback.yaml)", () => {
+  it("runs lava-callback from /home/kernelci with its settings, behind the callback host (kube/aks/lava-callback.yaml)", () => {
     const callback = byName(pipelineServices(input)).get("lava-callback");
     expect(callback?.workingDir).toBe("/home/kernelci");
-    expect([...(callback?.command ?? []), ...(callback?.args ?? [])]).toEqual([
-      "uvicorn",
-      "--app-dir",
-      "src",
-      "lava_callback:app",
-      "--host=0.0.0.0",
-      "--port=8000",
-      "--proxy-headers",
-      "--forwarded-allow-ips=*",
-    ]);
     expect(callback?.env).toEqual([{ name: "KCI_SETTINGS", value: "/secrets/kernelci.toml" }]);
     expect(callback?.http).toMatchObject({ port: 8000, host: "callback.example.org" });
   });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { main } from "../../cli/main";
 import { githubCommentClient, upsertComment } from "../../lib/actions/prComment";
 import { previewCommentBody, previewMarker } from "../../lib/actions/previewComment";
+import { capturedIo } from "../support/cli";
 import { type CommentsServer, startCommentsServer } from "../support/githubComments";
 
 describe("the preview comment body", () => {
@@ -89,18 +90,8 @@ describe("one comment per PR, against a GitHub double", () => {
     try {
       fs.writeFileSync(path.join(dir, "staging.txt"), "Resources: 3 unchanged\n");
       fs.writeFileSync(path.join(dir, "staging.exit"), "0\n");
-      let stdout = "";
-      let stderr = "";
-      const io = {
-        stdout: (t: string) => {
-          stdout += t;
-        },
-        stderr: (t: string) => {
-          stderr += t;
-        },
-        env: { GITHUB_TOKEN: "t0k", GITHUB_API_URL: github.url, GITHUB_REPOSITORY: repo },
-        cwd: dir,
-      };
+      const env = { GITHUB_TOKEN: "t0k", GITHUB_API_URL: github.url, GITHUB_REPOSITORY: repo };
+      const { io, out } = capturedIo(dir, env);
       const args = [
         "preview-comment",
         "--pr",
@@ -116,7 +107,7 @@ describe("one comment per PR, against a GitHub double", () => {
       ];
       expect(await main(args, io)).toBe(0);
       expect(await main(args, io)).toBe(0);
-      expect(stdout).toMatch(
+      expect(out.stdout).toMatch(
         /^preview comment created on kernelci\/kernelci-deploy#9 \(comment \d+\)\npreview comment unchanged/,
       );
       const [comment] = github.comments(repo, 9);
@@ -126,7 +117,7 @@ describe("one comment per PR, against a GitHub double", () => {
       expect(
         await main(["preview-comment", "--pr", "x", "--commit", "c", "--dir", ".", "--stack", "s"], io),
       ).toBe(2);
-      expect(stderr).toContain('--pr: expected a PR number, got "x"');
+      expect(out.stderr).toContain('--pr: expected a PR number, got "x"');
       expect(await main(args, { ...io, env: { GITHUB_REPOSITORY: repo } })).toBe(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

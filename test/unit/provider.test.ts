@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { defineProvider, dynamicResource } from "../../providers/provider";
+import { defineProvider, dynamicResource, secretOutputOptions } from "../../providers/provider";
 import { promiseOf as value } from "../support/mockProgram";
 
 interface Inputs {
@@ -116,5 +116,38 @@ describe("the resource class of a provider (mocks)", () => {
     const plain = new Counter("d", { target: "a", limit: 2, token: null });
     expect(await value(plain.token)).toBeNull();
     expect(await pulumi.isSecret(plain.target)).toBe(false);
+  });
+});
+
+describe("a provider whose read needs a secret (readSecrets)", () => {
+  const reader = defineProvider<Inputs, Outputs>({
+    type: "Reader",
+    inputs: { target: "text", limit: "number", token: "string?" },
+    outputs: { done: "text", runs: "number" },
+    diff: { keys: ["target"] },
+    secrets: ["token"],
+    readSecrets: ["token"],
+    id: (inputs) => `reader-${inputs.target}`,
+    apply: async (inputs) => ({ done: inputs.target, runs: 1 }),
+    read: async (_id, state) => ({ done: `read with ${state.token}` }),
+  });
+
+  it("keeps the secret in the outputs for read, registered as an additional secret output", async () => {
+    const { outs } = await reader.create(inputs);
+    expect(outs).toEqual({ target: "a", limit: 1, token: "PLANTED-5ecret", done: "a", runs: 1 });
+    expect((await reader.read("reader-a", outs)).props?.done).toBe("read with PLANTED-5ecret");
+    expect(secretOutputOptions(reader.spec, { protect: true })).toEqual({
+      protect: true,
+      additionalSecretOutputs: ["token"],
+    });
+    // The other providers' options are left as they are.
+    const opts = { protect: true };
+    expect(secretOutputOptions(counter.spec, opts)).toBe(opts);
+  });
+
+  it("refuses a read secret that is not declared a secret", () => {
+    expect(() => defineProvider({ ...reader.spec, secrets: [] })).toThrow(
+      "Reader: readSecrets token not among secrets",
+    );
   });
 });

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../cli/main";
 import { defaultReleaseTagPattern, productionComponents, releaseVerdict } from "../../lib/release/preflight";
+import { runCli } from "../support/cli";
 
 const pattern = new RegExp(defaultReleaseTagPattern);
 
@@ -56,21 +56,7 @@ describe("kci-deploy release-check", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const run = async (...args: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(["release-check", ...args], {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      env: {},
-      cwd: dir,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...args: string[]) => runCli(["release-check", ...args], dir);
 
   it("passes when every checkout's commit has a release tag, and writes the summary", async () => {
     for (const name of productionComponents) checkout(name, "production-20261127120000");

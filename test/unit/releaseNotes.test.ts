@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { releaseNotesCommand } from "../../cli/releaseNotes";
 import { type AnnouncementRecord, announcementVerdict, readAnnouncements } from "../../lib/release/announce";
 import { FixtureRemote } from "../../local/gitFixtures";
+import { capturedIo } from "../support/cli";
 
 interface Received {
   from: string;
@@ -80,18 +81,7 @@ describe("kci-deploy release-notes", () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  function io() {
-    const out = { stdout: "", stderr: "" };
-    return {
-      out,
-      io: {
-        stdout: (t: string) => (out.stdout += t),
-        stderr: (t: string) => (out.stderr += t),
-        env: {},
-        cwd: tmp,
-      },
-    };
-  }
+  const io = () => capturedIo(tmp);
   const deps = {
     stackSecret: async (stack: string, key: string) =>
       stack === "production" && key === "smtpPassword" ? "PLANTED-smtp-5ecret" : undefined,

@@ -71,7 +71,7 @@ describe("the RootfsBuild provider", () => {
     ...over,
   });
 
-  it("builds a new version, following the exact run, with no token in its outputs", async () => {
+  it("builds a new version, following the exact run, with the token only as its secret output", async () => {
     const created = await rootfsBuildProvider.create(inputs());
     const today = tagDay(new Date());
     expect(created.outs).toMatchObject({
@@ -81,7 +81,11 @@ describe("the RootfsBuild provider", () => {
         /^https:\/\/github.invalid\/kernelci\/kernelci-core\/actions\/runs\/\d+$/,
       ),
     });
-    expect(JSON.stringify(created.outs)).not.toContain("ghp_rootfs");
+    // Only under githubToken, which the resource registers as a secret output (encrypted in the
+    // state) for `read`: nowhere else.
+    expect(rootfsBuildProvider.spec.readSecrets).toEqual(["githubToken"]);
+    expect(created.outs.githubToken).toBe("ghp_rootfs");
+    expect(JSON.stringify({ ...created.outs, githubToken: undefined })).not.toContain("ghp_rootfs");
     expect(actions.dispatches[0].inputs.version).toBe(`${today}.0`);
     const again = await rootfsBuildProvider.update?.(
       "id",
@@ -89,6 +93,21 @@ describe("the RootfsBuild provider", () => {
       inputs({ recipesDigest: "sha256:2" }),
     );
     expect(again?.outs.version).toBe(`${today}.1`);
+  });
+
+  it("reads the run's conclusion on refresh: a re-run by hand, a deleted run", async () => {
+    const { id, outs } = await rootfsBuildProvider.create(inputs());
+    expect(outs.runConclusion).toBe("success");
+    const read = async () => (await rootfsBuildProvider.read(id, outs)).props?.runConclusion;
+    expect(await read()).toBe("success");
+    actions.rerun(outs.runId, "failure", 1);
+    expect(await read()).toBe("queued");
+    expect(await read()).toBe("failure");
+    actions.deleteRun(outs.runId);
+    expect(await read()).toBeNull();
+    // A state written before the token was kept: nothing to ask GitHub with, nothing changes.
+    const { githubToken: _, ...old } = outs;
+    expect((await rootfsBuildProvider.read(id, old)).props).toEqual(old);
   });
 
   it("runs only when what it builds changes", async () => {

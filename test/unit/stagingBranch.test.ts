@@ -5,37 +5,23 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { StagingBranchInputs } from "../../lib/staging/assemble";
 import { createLocalForge } from "../../local/forge";
-import { FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
+import { type FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
 import { stagingBranchProvider } from "../../providers/stagingBranch";
 import { localStagingConfig } from "../support/engine";
 import { runProgram } from "../support/mockProgram";
+import { onePullRequestRemote } from "../support/stagingFixture";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-provider-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A one-repository forge and the inputs the program would pass for it. */
 function fixture(name: string): { remote: FixtureRemote; inputs: StagingBranchInputs } {
-  const remote = FixtureRemote.create(path.join(dir, name, "demo.git"));
-  const base = remote.commitOnMain({ "a.txt": "a\n" }, "initial");
-  const head = remote.pull(1, { "b.txt": "b\n" }, "PR 1");
+  const made = onePullRequestRemote(path.join(dir, name), {
+    skipped: [{ number: 2, reason: "untrusted", detail: "mallory" }],
+    token: "PLANTED-token-5ecret",
+  });
   writePulls(path.join(dir, name, "demo.pulls.json"), [pullEntry(1)]);
-  return {
-    remote,
-    inputs: {
-      repo: "demo",
-      remote: remote.dir,
-      main: "main",
-      branch: "staging.kernelci.org",
-      base,
-      eligible: [{ number: 1, head, author: "alice", title: "PR 1" }],
-      skipped: [{ number: 2, reason: "untrusted", detail: "mallory" }],
-      patchesDigest: "sha256:none",
-      tagPrefix: "staging-",
-      tagLimit: 20,
-      workDir: path.join(dir, name, "work"),
-      token: "PLANTED-token-5ecret",
-    },
-  };
+  return made;
 }
 
 describe("the StagingBranch provider, called directly", () => {

@@ -5,11 +5,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../cli/main";
 import { printable } from "../../cli/printable";
 import { withoutAmAdvice } from "../../lib/git/repo";
 import { assembleStagingBranch, InvalidRequestError, pushAdvice } from "../../lib/staging/assemble";
 import { FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
+import { runCli } from "../support/cli";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-hostile-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -43,21 +43,7 @@ function setup(titles: Record<number, string> = {}) {
   return { root, remote, args };
 }
 
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCli(argv, dir);
 
 describe("kci-deploy staging-branch against hostile input (issue 10)", () => {
   it("defect 1: refuses --branch equal to --main, before anything is fetched or pushed", async () => {
