@@ -5,7 +5,7 @@ import { createForge } from "../lib/forge";
 import { PullsFileForge } from "../lib/forge/local";
 import type { Forge } from "../lib/forge/types";
 import { branchNameProblem, repoNameProblem, tagPrefixProblem } from "../lib/git/names";
-import { lsRemote } from "../lib/git/repo";
+import { LsRemoteError } from "../lib/git/repo";
 import { resolveLocation } from "../lib/project";
 import {
   type AssembleResult,
@@ -15,7 +15,7 @@ import {
   PushError,
 } from "../lib/staging/assemble";
 import type { Classification } from "../lib/staging/eligibility";
-import { planStagingBranch } from "../lib/staging/plan";
+import { MainBranchMissing, planStagingBranch } from "../lib/staging/plan";
 import { parseOptions, required } from "./args";
 import { type CliIo, UsageError } from "./io";
 import { printable, printableLines } from "./printable";
@@ -204,17 +204,6 @@ function pullsSource(
   return { forge: new PullsFileForge(remote, pullsFile), repo };
 }
 
-/** The remote answers and has the main branch, or a UsageError saying which is wrong. */
-async function checkRemote(remote: string, main: string, auth?: { token: string }): Promise<void> {
-  let mainTip: string | undefined;
-  try {
-    mainTip = (await lsRemote(remote, [`refs/heads/${main}`], auth)).get(`refs/heads/${main}`);
-  } catch (err) {
-    throw new UsageError(`unknown or unreachable remote ${remote}: ${(err as Error).message}`);
-  }
-  if (!mainTip) throw new UsageError(`the remote ${remote} has no branch ${main} (see --main)`);
-}
-
 /** `--work-dir`, or the user's cache directory; it must be a directory if it exists. */
 function workDirOf(opts: Pick<StagingBranchOptions, "work-dir">, io: CliIo): string {
   const cache = io.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
@@ -242,8 +231,6 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     throw new UsageError(`the patches directory ${patches} does not exist`);
   const { forge, repo } = pullsSource(opts, remote, io);
   const auth = forge.gitToken ? { token: forge.gitToken } : undefined;
-  await checkRemote(remote, opts.main, auth);
-
   const now = new Date();
   const settings = {
     repo,
@@ -257,7 +244,14 @@ export async function stagingBranchCommand(args: string[], io: CliIo): Promise<n
     tagPrefix: opts["tag-prefix"],
     tagLimit,
   };
-  const { plan, classification } = await planStagingBranch(settings, forge, now);
+  // The plan's ls-remote of main also says whether the remote is there at all.
+  const { plan, classification } = await planStagingBranch(settings, forge, now).catch((err: unknown) => {
+    if (err instanceof LsRemoteError && err.remote === remote)
+      throw new UsageError(`unknown or unreachable remote ${remote}: ${err.message}`);
+    if (err instanceof MainBranchMissing)
+      throw new UsageError(`the remote ${remote} has no branch ${opts.main} (see --main)`);
+    throw err;
+  });
   const workDir = workDirOf(opts, io);
   try {
     const result = await assembleStagingBranch({ ...plan, workDir, push: opts.push, now, auth });

@@ -128,6 +128,16 @@ export function withoutAmAdvice(message: string): string {
     .trim();
 }
 
+/** `git ls-remote` could not list `remote` (unknown, unreachable, refused): callers can name it. */
+export class LsRemoteError extends Error {
+  constructor(
+    readonly remote: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** ref -> SHA on a remote for the given patterns (e.g. `refs/heads/main`, `refs/pull/*\/head`). */
 export async function lsRemote(
   remote: string,
@@ -139,7 +149,7 @@ export async function lsRemote(
   try {
     out = await gitIn(process.cwd(), auth, timeoutMs).raw(["ls-remote", "--", remote, ...patterns]);
   } catch (err) {
-    throw new Error(`git ls-remote ${remote} failed: ${gitFailure(err, timeoutMs, auth)}`);
+    throw new LsRemoteError(remote, `git ls-remote ${remote} failed: ${gitFailure(err, timeoutMs, auth)}`);
   }
   const refs = new Map<string, string>();
   for (const line of out.split("\n")) {

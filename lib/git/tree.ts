@@ -1,28 +1,78 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { simpleGit } from "simple-git";
 import { DEFAULT_GIT_TIMEOUT_MS } from "./repo";
 
 /**
  * The files under `dir` of `commit` in the repository at `repoDir`, path relative to `dir` ->
- * content, read from git's objects (no checkout needed).
+ * content, read from git's objects (no checkout needed): two git processes however many files
+ * there are (`ls-tree`, then one `cat-file --batch` for every blob).
  */
 export async function readTreeFiles(
   repoDir: string,
   commit: string,
   dir: string,
+  timeoutMs = DEFAULT_GIT_TIMEOUT_MS,
 ): Promise<Record<string, string>> {
-  const git = simpleGit({ baseDir: repoDir, timeout: { block: DEFAULT_GIT_TIMEOUT_MS } });
   const prefix = `${dir.replace(/\/+$/, "")}/`;
-  const listing = await git.raw(["ls-tree", "-r", "-z", "--name-only", commit, "--", prefix]);
-  const files: Record<string, string> = {};
-  for (const file of listing.split("\0").filter(Boolean)) {
-    files[file.slice(prefix.length)] = await git.show([`${commit}:${file}`]);
-  }
-  if (Object.keys(files).length === 0) {
+  const listing = await simpleGit({ baseDir: repoDir, timeout: { block: timeoutMs } }).raw([
+    "ls-tree",
+    "-r",
+    "-z",
+    commit,
+    "--",
+    prefix,
+  ]);
+  // "<mode> blob <object>\t<path>" per entry; submodules (commit entries) have no content here.
+  const blobs = listing
+    .split("\0")
+    .map((entry) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry))
+    .filter((m) => m !== null)
+    .map(([, object, file]) => ({ object, file: file.slice(prefix.length) }));
+  if (blobs.length === 0) {
     throw new Error(`No files under ${prefix} at ${commit} in ${repoDir}`);
   }
+  const batch = await gitWithInput(
+    repoDir,
+    ["cat-file", "--batch"],
+    blobs.map((b) => `${b.object}\n`).join(""),
+    timeoutMs,
+  );
+  const files: Record<string, string> = {};
+  let at = 0;
+  for (const { object, file } of blobs) {
+    // Each blob: "<object> blob <size>\n", its bytes, "\n".
+    const headerEnd = batch.indexOf(10, at);
+    const header = batch.subarray(at, headerEnd).toString();
+    const size = Number(/^[0-9a-f]+ blob (\d+)$/.exec(header)?.[1] ?? Number.NaN);
+    if (!header.startsWith(object) || Number.isNaN(size)) {
+      throw new Error(`Reading ${file} of ${commit} in ${repoDir}: git cat-file answered "${header}"`);
+    }
+    files[file] = batch.subarray(headerEnd + 1, headerEnd + 1 + size).toString();
+    at = headerEnd + 1 + size + 1;
+  }
   return files;
+}
+
+/** Runs git in `repoDir` with `input` on its standard input; its standard output. */
+function gitWithInput(repoDir: string, args: string[], input: string, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      args,
+      { cwd: repoDir, encoding: "buffer", maxBuffer: 1 << 30, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `git ${args.join(" ")} in ${repoDir} failed: ${stderr.toString().trim() || err.message}`,
+            ),
+          );
+        else resolve(stdout);
+      },
+    );
+    child.stdin?.end(input);
+  });
 }
 
 /**

@@ -74,6 +74,9 @@ export function stagingSettings(
   };
 }
 
+/** The remote has no branch named by the `main` setting: nothing was planned. */
+export class MainBranchMissing extends Error {}
+
 /** Asks the forge for the open PRs and the main tip, and decides what the branch will hold. */
 export async function planStagingBranch(
   settings: StagingBranchSettings,
@@ -89,7 +92,7 @@ export async function planStagingBranch(
   ]);
   const base = refs.get(`refs/heads/${settings.main}`);
   if (!base) {
-    throw new Error(
+    throw new MainBranchMissing(
       `${settings.repo}: the remote ${remote} has no branch ${settings.main}; nothing was changed. ` +
         "Check the repository's `main` setting in the staging configuration.",
     );

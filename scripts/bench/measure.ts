@@ -4,6 +4,7 @@
  * elsewhere.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import { parseArgs } from "node:util";
 
@@ -38,6 +39,43 @@ export async function medianOf(runs: number, fn: () => unknown, before?: () => u
     times.push(await seconds(fn));
   }
   return median(times);
+}
+
+/**
+ * CPU seconds (user + system) of this process's children that have exited, with their own
+ * waited-for children (Linux: cutime and cstime of /proc/self/stat). A preview's processes
+ * (engine, language host, program, providers) all count: a figure the machine's load moves
+ * much less than the wall time.
+ */
+function childrenCpuSeconds(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  // Fields 16 and 17 of proc(5), counted after "pid (comm) ".
+  return (Number(fields[13]) + Number(fields[14])) / clockTicks();
+}
+
+let ticks: number | undefined;
+function clockTicks(): number {
+  ticks ??= Number(run("getconf", ["CLK_TCK"]).trim());
+  return ticks;
+}
+
+/**
+ * The median wall and CPU times of each of `fns`, called in turn `runs` times (one of each per
+ * round), so that each sees the same load of a shared machine. Each runs commands synchronously.
+ */
+export async function interleavedMedians(
+  runs: number,
+  fns: (() => unknown)[],
+): Promise<{ wall: number; cpu: number }[]> {
+  const times = fns.map(() => ({ walls: [] as number[], cpus: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    for (const [j, fn] of fns.entries()) {
+      const cpuBefore = childrenCpuSeconds();
+      times[j].walls.push(await seconds(fn));
+      times[j].cpus.push(childrenCpuSeconds() - cpuBefore);
+    }
+  }
+  return times.map((t) => ({ wall: median(t.walls), cpu: median(t.cpus) }));
 }
 
 /** Runs a command, failing with its output when it fails (a benchmark of a failure means nothing). */

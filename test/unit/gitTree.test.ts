@@ -30,6 +30,17 @@ describe("readTreeFiles", () => {
     });
   });
 
+  it("reads empty files and UTF-8 content byte for byte", async () => {
+    fs.writeFileSync(path.join(repo, "config/empty.yaml"), "");
+    fs.writeFileSync(path.join(repo, "config/names.yaml"), "maintainer: Zoë Šťastná\n\n");
+    git("add", "config/empty.yaml", "config/names.yaml");
+    git("commit", "--quiet", "-m", "more");
+    const files = await readTreeFiles(repo, git("rev-parse", "HEAD"), "config/");
+    expect(files["empty.yaml"]).toBe("");
+    expect(files["names.yaml"]).toBe("maintainer: Zoë Šťastná\n\n");
+    expect(files["runtime/lava.yaml"]).toBe("lab: x\n");
+  });
+
   it("names the directory, commit and repository when there is nothing to read", async () => {
     const commit = git("rev-parse", "HEAD");
     await expect(readTreeFiles(repo, commit, "missing")).rejects.toThrow(
