@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { FixtureRemote, git } from "../../local/gitFixtures";
 import { forkRebaseProvider } from "../../providers/forkRebase";
 import { productionBranchProvider } from "../../providers/productionBranch";
+import { secretOutputOptions } from "../../providers/provider";
 import { releaseAnnouncementProvider } from "../../providers/releaseAnnouncement";
 import { websiteBuildProvider } from "../../providers/websiteBuild";
 
@@ -65,6 +66,7 @@ describe("ProductionBranch", () => {
     expect(outs).toMatchObject({ commit: release, head: release, tagCommit: release, inSync: true });
     // Kept (as a secret output, see secretOutputOptions) so that refresh reaches the remote as create did.
     expect(outs.token).toBe("PLANTED-token");
+    expect(secretOutputOptions(productionBranchProvider.spec).additionalSecretOutputs).toEqual(["token"]);
     expect(await productionBranchProvider.read(created.id, outs)).toEqual({ id: created.id, props: outs });
 
     const hotfix = remote.commit(release, { "a.txt": "fixed\n" }, "hotfix");
@@ -134,6 +136,7 @@ describe("ForkRebase", () => {
       previous: own,
       forkHead: outs.head,
     });
+    expect(secretOutputOptions(forkRebaseProvider.spec).additionalSecretOutputs).toEqual(["token"]);
     expect(await forkRebaseProvider.read(created.id, outs)).toEqual({ id: created.id, props: outs });
 
     const byHand = remote.commit(outs.head, { "k.yaml": "hotfix\n" }, "pushed by hand");
