@@ -47,6 +47,8 @@ export const forkRebaseProvider = defineProvider<
   },
   diff: { keys: ["fork", "branch", "upstream", "upstreamBranch", "forkHead", "upstreamHead"] },
   secrets: ["token"],
+  // `read` asks the fork again as create does: the token stays in the state, encrypted.
+  readSecrets: ["token"],
   id: (inputs) => `${inputs.name}:${inputs.branch}`,
   async apply(inputs) {
     const { token, forkHead: _f, upstreamHead: _u, ...settings } = inputs;
@@ -59,6 +61,11 @@ export const forkRebaseProvider = defineProvider<
     const { head, previous, tag, pushed, upstreamHead } = out;
     return { head, previous, tag, pushed, forkHead: head, upstreamHead };
   },
+  // The fork branch's head and date tag as the remote has them now (null once the branch is
+  // gone). `forkHead` stays as the last run left it, so that a push by hand still makes the
+  // next `up` rebase.
+  read: (_id, { token, ...state }) =>
+    loadModule<Engine>(engineModule).readForkRebase(state, token ? { token } : undefined),
 });
 
 /** A fork (test-definitions) rebased on its upstream, pushed with a date tag only when it changed. */

@@ -37,10 +37,14 @@ export const productionBranchProvider = defineProvider<ProductionBranchInputs, O
     tagCreated: "boolean",
     pushed: "boolean",
     inSync: "boolean",
+    head: "text?",
+    tagCommit: "text?",
   },
   // A new release (tag, commit, remote, branch), or a branch moved away from it, means a push.
   diff: { keys: ["remote", "branch", "tag", "target", "inSync"] },
   secrets: ["token"],
+  // `read` asks the remote again as create does: the token stays in the state, encrypted.
+  readSecrets: ["token"],
   id: (inputs) => `${inputs.component}:${inputs.branch}`,
   async apply(inputs) {
     const { token, ...plan } = inputs;
@@ -55,8 +59,15 @@ export const productionBranchProvider = defineProvider<ProductionBranchInputs, O
       tagCreated: out.tagCreated,
       pushed: out.pushed,
       inSync: true,
+      head: out.head,
+      tagCommit: out.tagCommit,
     };
   },
+  // What the remote holds now: the branch's head (a hotfix pushed by hand shows as a head other
+  // than `commit`) and the tag's commit. `inSync` stays as the last run left it: the program
+  // compares it with the remote, and an `up` after the refresh still restores the release.
+  read: (_id, { token, ...state }) =>
+    loadModule<Engine>(engineModule).readProductionBranch(state, token ? { token } : undefined),
   // No delete: the branch and the tag stay on the remote, a release is history.
 });
 

@@ -64,3 +64,21 @@ export function datedTagsToPrune(prefix: string, existing: readonly string[], ke
     .sort(compareDatedTags);
   return tags.slice(Math.max(keep, 0)).map((tag) => tag.name);
 }
+
+/**
+ * The newest dated tag that names `commit` among a remote's `git ls-remote` refs, or null.
+ * Annotated tags are listed twice: the `^{}` line names the commit they point at.
+ */
+export function remoteDatedTagAt(
+  prefix: string,
+  refs: ReadonlyMap<string, string>,
+  commit: string,
+): string | null {
+  const tags: DatedTag[] = [];
+  for (const [ref, sha] of refs) {
+    if (!ref.startsWith("refs/tags/") || ref.endsWith("^{}")) continue;
+    const tag = parseDatedTag(prefix, ref.slice("refs/tags/".length));
+    if (tag && (refs.get(`${ref}^{}`) ?? sha) === commit) tags.push(tag);
+  }
+  return tags.sort(compareDatedTags)[0]?.name ?? null;
+}

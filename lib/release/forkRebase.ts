@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { KciError } from "../errors";
 import { fetchFrom, rebaseOnto } from "../git/rebase";
 import { type GitAuth, type GitIdentity, lsRemote, WorkingClone } from "../git/repo";
-import { nextDatedTag } from "../git/tags";
+import { nextDatedTag, remoteDatedTagAt } from "../git/tags";
 
 export interface ForkRebaseSettings {
   name: string;
@@ -36,7 +36,7 @@ export interface ForkRebaseOutputs {
   head: string;
   /** The fork branch before it. */
   previous: string;
-  /** The date tag pushed with a new head (null: nothing pushed). */
+  /** The date tag pushed with a new head (null: nothing pushed); a refresh reads the one at `head`. */
   tag: string | null;
   pushed: boolean;
 }
@@ -73,6 +73,23 @@ export async function forkHeads(
   if (!forkHead) throw new Error(`the fork ${s.fork} has no branch ${s.branch}`);
   if (!upstreamHead) throw new Error(`the upstream ${s.upstream} has no branch ${s.upstreamBranch}`);
   return { forkHead, upstreamHead };
+}
+
+/**
+ * The fork branch as the remote has it now (`pulumi refresh`): its head, moved by any push made
+ * by hand, and the newest date tag at it; both null when the fork no longer has the branch.
+ */
+export async function readForkRebase(
+  state: Partial<Pick<ForkRebaseSettings, "fork" | "branch" | "tagPrefix">>,
+  auth?: GitAuth,
+): Promise<{ head: string | null; tag: string | null }> {
+  const { fork, branch, tagPrefix } = state;
+  if (!fork || !branch || tagPrefix === undefined)
+    throw new Error("ForkRebase state without fork, branch or tagPrefix: cannot read it");
+  const branchRef = `refs/heads/${branch}`;
+  const refs = await lsRemote(fork, [branchRef, `refs/tags/${tagPrefix}*`], auth);
+  const head = refs.get(branchRef) ?? null;
+  return { head, tag: head === null ? null : remoteDatedTagAt(tagPrefix, refs, head) };
 }
 
 export async function rebaseFork(

@@ -49,6 +49,10 @@ export interface ProductionBranchOutputs {
   previous: string | null;
   tagCreated: boolean;
   pushed: boolean;
+  /** The branch on the remote: `commit` after a run; a refresh finds a hotfix pushed by hand (null: gone). */
+  head: string | null;
+  /** The commit the tag names on the remote: `commit` after a run (null: no such tag). */
+  tagCommit: string | null;
 }
 
 /** A release that cannot be made as configured: nothing was pushed. */
@@ -63,7 +67,10 @@ const tagRef = (tag: string) => `refs/tags/${tag}`;
 const headRef = (branch: string) => `refs/heads/${branch}`;
 
 /** The remote's refs of interest: the tag's commit (annotated tags peeled), main, the branch. */
-async function remoteRefs(s: ProductionBranchSettings, auth?: GitAuth) {
+async function remoteRefs(
+  s: Pick<ProductionBranchSettings, "remote" | "tag" | "main" | "branch">,
+  auth?: GitAuth,
+) {
   const refs = await lsRemote(
     s.remote,
     [tagRef(s.tag), `${tagRef(s.tag)}^{}`, headRef(s.main), headRef(s.branch)],
@@ -160,5 +167,23 @@ export async function applyProductionBranch(
     previous: refs.branch,
     tagCreated: refs.tag === null,
     pushed: refspecs.length > 0,
+    head: plan.target,
+    tagCommit: plan.target,
   };
+}
+
+/**
+ * The release as the remote has it now (`pulumi refresh`): the branch's head, which a hotfix
+ * pushed by hand moves away from the release commit, and the commit the tag names; each null
+ * when the remote no longer has it.
+ */
+export async function readProductionBranch(
+  state: Partial<Pick<ProductionBranchSettings, "remote" | "tag" | "main" | "branch">>,
+  auth?: GitAuth,
+): Promise<Pick<ProductionBranchOutputs, "head" | "tagCommit">> {
+  const { remote, tag, main, branch } = state;
+  if (!remote || !tag || !main || !branch)
+    throw new Error("ProductionBranch state without remote, main, branch or tag: cannot read it");
+  const refs = await remoteRefs({ remote, tag, main, branch }, auth);
+  return { head: refs.branch, tagCommit: refs.tag };
 }

@@ -17,6 +17,7 @@ import {
   datedTagsToPrune,
   nextDatedTag,
   parseDatedTag,
+  remoteDatedTagAt,
 } from "../git/tags";
 import { withLock } from "../lock";
 import type { StagingBranchPlan } from "./plan";
@@ -437,12 +438,5 @@ export async function readStagingBranch(
   const refs = await lsRemote(remote, [branchRef, `refs/tags/${tagPrefix}*`], auth);
   const head = refs.get(branchRef);
   if (head === undefined) return { head: null, tag: null };
-  const tag =
-    [...refs.entries()]
-      // Annotated tags are listed twice; the `^{}` line names the commit they point at.
-      .filter(([ref, sha]) => ref.endsWith("^{}") && sha === head)
-      .map(([ref]) => parseDatedTag(tagPrefix, ref.slice("refs/tags/".length, -"^{}".length)))
-      .filter((t) => t !== null)
-      .sort(compareDatedTags)[0]?.name ?? null;
-  return { head, tag };
+  return { head, tag: remoteDatedTagAt(tagPrefix, refs, head) };
 }

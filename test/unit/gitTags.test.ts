@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { datedTagsToPrune, nextDatedTag, parseDatedTag, tagDay } from "../../lib/git/tags";
+import { datedTagsToPrune, nextDatedTag, parseDatedTag, remoteDatedTagAt, tagDay } from "../../lib/git/tags";
 
 describe("dated tags", () => {
   const day = new Date("2026-11-21T23:59:59Z");
@@ -83,5 +83,23 @@ describe("dated tags", () => {
         },
       ),
     );
+  });
+
+  it("finds the newest dated tag naming a commit in ls-remote's refs, annotated or not", () => {
+    const [a, b] = ["a".repeat(40), "b".repeat(40)];
+    const refs = new Map([
+      ["refs/heads/kernelci.org", a],
+      // Annotated: the tag object's id, then the commit it names.
+      ["refs/tags/kernelci-20261121.0", "1".repeat(40)],
+      ["refs/tags/kernelci-20261121.0^{}", a],
+      ["refs/tags/kernelci-20261121.1", "2".repeat(40)],
+      ["refs/tags/kernelci-20261121.1^{}", b],
+      // Lightweight, newest at a.
+      ["refs/tags/kernelci-20261122.0", a],
+      ["refs/tags/kernelci-next-20261123.0", a],
+    ]);
+    expect(remoteDatedTagAt("kernelci-", refs, a)).toBe("kernelci-20261122.0");
+    expect(remoteDatedTagAt("kernelci-", refs, b)).toBe("kernelci-20261121.1");
+    expect(remoteDatedTagAt("kernelci-", refs, "c".repeat(40))).toBeNull();
   });
 });

@@ -1,9 +1,18 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FixtureRemote, git } from "../../local/gitFixtures";
 import { forkRebaseProvider } from "../../providers/forkRebase";
 import { productionBranchProvider } from "../../providers/productionBranch";
+import { secretOutputOptions } from "../../providers/provider";
 import { releaseAnnouncementProvider } from "../../providers/releaseAnnouncement";
 import { websiteBuildProvider } from "../../providers/websiteBuild";
 
-// What makes each release resource run again, as preview will show it.
+// What makes each release resource run again, as preview will show it, and what a refresh reads.
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kci-release-providers-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const identity = { name: "KernelCI deploy", email: "bot@kernelci.org" };
 
 const branch = {
   component: "kernelci-core",
@@ -39,6 +48,46 @@ describe("ProductionBranch", () => {
     const { failures } = await productionBranchProvider.check({}, { ...branch, target: "" });
     expect(failures).toEqual([{ property: "target", reason: "target must be a non-empty string" }]);
   });
+
+  it("reads the branch and the tag as the remote has them: a hotfix pushed by hand, then both gone", async () => {
+    const remote = FixtureRemote.create(path.join(tmp, "kernelci-core.git"));
+    const release = remote.commitOnMain({ "a.txt": "a\n" }, "release");
+    const created = await productionBranchProvider.create({
+      ...branch,
+      remote: remote.dir,
+      createTags: true,
+      commit: release,
+      target: release,
+      workDir: path.join(tmp, "work"),
+      identity,
+      token: "PLANTED-token",
+    });
+    const outs = created.outs;
+    expect(outs).toMatchObject({ commit: release, head: release, tagCommit: release, inSync: true });
+    // Kept (as a secret output, see secretOutputOptions) so that refresh reaches the remote as create did.
+    expect(outs.token).toBe("PLANTED-token");
+    expect(secretOutputOptions(productionBranchProvider.spec).additionalSecretOutputs).toEqual(["token"]);
+    expect(await productionBranchProvider.read(created.id, outs)).toEqual({ id: created.id, props: outs });
+
+    const hotfix = remote.commit(release, { "a.txt": "fixed\n" }, "hotfix");
+    remote.setRef("refs/heads/kernelci.org", hotfix);
+    // The release stays what it was; the branch is seen elsewhere. inSync is the program's to
+    // compare, so that the next up still moves the branch back to the release.
+    expect((await productionBranchProvider.read(created.id, outs)).props).toEqual({ ...outs, head: hotfix });
+
+    git(remote.dir, ["update-ref", "-d", "refs/heads/kernelci.org"]);
+    git(remote.dir, ["tag", "-d", branch.tag]);
+    expect((await productionBranchProvider.read(created.id, outs)).props).toMatchObject({
+      commit: release,
+      head: null,
+      tagCommit: null,
+    });
+
+    const gone = path.join(tmp, "no-such-remote.git");
+    await expect(productionBranchProvider.read(created.id, { ...outs, remote: gone })).rejects.toThrow(
+      `git ls-remote ${gone} failed`,
+    );
+  });
 });
 
 describe("ForkRebase", () => {
@@ -60,6 +109,47 @@ describe("ForkRebase", () => {
     expect(
       (await forkRebaseProvider.diff("id", fork, { ...fork, upstreamHead: "3".repeat(40) })).diffs,
     ).toEqual(["upstreamHead"]);
+  });
+
+  it("reads the fork branch's head and date tag: a push by hand, then the branch gone", async () => {
+    const upstream = FixtureRemote.create(path.join(tmp, "upstream.git"));
+    upstream.commitOnMain({ "a.yaml": "a\n" }, "upstream 1");
+    const forkDir = path.join(tmp, "test-definitions.git");
+    git(tmp, ["clone", "--quiet", "--bare", upstream.dir, forkDir]);
+    const remote = FixtureRemote.create(forkDir);
+    const own = remote.commit(remote.resolve("refs/heads/main"), { "k.yaml": "k\n" }, "kernelci: own");
+    remote.setRef("refs/heads/kernelci.org", own);
+    const upstreamHead = upstream.commitOnMain({ "b.yaml": "b\n" }, "upstream 2");
+    const created = await forkRebaseProvider.create({
+      ...fork,
+      fork: remote.dir,
+      upstream: upstream.dir,
+      upstreamBranch: "main",
+      workDir: path.join(tmp, "fork-work"),
+      forkHead: own,
+      upstreamHead,
+    });
+    const outs = created.outs;
+    expect(outs).toMatchObject({
+      pushed: true,
+      tag: expect.stringMatching(/^kernelci-\d{8}\.0$/),
+      previous: own,
+      forkHead: outs.head,
+    });
+    expect(secretOutputOptions(forkRebaseProvider.spec).additionalSecretOutputs).toEqual(["token"]);
+    expect(await forkRebaseProvider.read(created.id, outs)).toEqual({ id: created.id, props: outs });
+
+    const byHand = remote.commit(outs.head, { "k.yaml": "hotfix\n" }, "pushed by hand");
+    remote.setRef("refs/heads/kernelci.org", byHand);
+    // No date tag names that commit; forkHead stays, so that the next up rebases it.
+    expect((await forkRebaseProvider.read(created.id, outs)).props).toEqual({
+      ...outs,
+      head: byHand,
+      tag: null,
+    });
+
+    git(remote.dir, ["update-ref", "-d", "refs/heads/kernelci.org"]);
+    expect((await forkRebaseProvider.read(created.id, outs)).props).toMatchObject({ head: null, tag: null });
   });
 });
 
