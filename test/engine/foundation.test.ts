@@ -9,7 +9,7 @@ import { type Simulator, startSimulator } from "../../local/kernelciSimulator/se
 import { ensureKernelFixture } from "../../local/kernelFixture";
 import { podsByDeployment, startCluster, type TestCluster, unavailableDeployments } from "../support/cluster";
 import { localStack, repoRoot } from "../support/engine";
-import { runProgram, type StackName } from "../support/mockProgram";
+import { PULUMI_SECRET_SIGNATURE, runProgram, type StackName } from "../support/mockProgram";
 
 const localFile = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.local.yaml"), "utf8")).config as Record<
   string,
@@ -162,13 +162,11 @@ describe("the local stack on a real API server", () => {
   }, 600_000);
 });
 
-/** Pulumi's mocks hand secret values over wrapped in an object carrying this signature key. */
-const secretSignature = "4dabf18193072939515e22adb298388d";
 function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
-  if (secretSignature in record) return unwrapSecrets(record.value);
+  if (PULUMI_SECRET_SIGNATURE in record) return unwrapSecrets(record.value);
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 

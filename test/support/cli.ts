@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import type { CliIo } from "../../cli/io";
 import { main } from "../../cli/main";
 
@@ -29,4 +30,19 @@ export async function runCli(
   const { io, out } = capturedIo(cwd, env);
   const code = await main(argv, io);
   return { code, ...out };
+}
+
+/** `kci-deploy staging-branch` against `remote`, with its pulls and trusted files and work dir under `root`. */
+export function stagingBranchArgv(root: string, remote: string): string[] {
+  return [
+    "staging-branch",
+    "--remote",
+    remote,
+    "--pulls",
+    path.join(root, "pulls.json"),
+    "--trusted",
+    path.join(root, "trusted"),
+    "--work-dir",
+    path.join(root, "work"),
+  ];
 }

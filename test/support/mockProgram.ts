@@ -187,3 +187,13 @@ export async function runProgram(
   }
   return { resources, outputs };
 }
+
+/** Pulumi hands a secret value over wrapped in an object carrying this signature key. */
+export const PULUMI_SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+/** `value` with every Pulumi secret (allowed: encrypted in state) replaced by "[secret]". */
+export function redactPulumiSecrets(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  if (PULUMI_SECRET_SIGNATURE in value) return "[secret]";
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactPulumiSecrets(v)]));
+}

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseTrustedFile } from "../../cli/stagingBranch";
 import { FixtureRemote, pullEntry, writePulls } from "../../local/gitFixtures";
-import { runCli } from "../support/cli";
+import { runCli, stagingBranchArgv } from "../support/cli";
 import { type GithubServer, githubPull, startGithubServer } from "../support/githubServer";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-cli-"));
@@ -27,17 +27,7 @@ function setup() {
     pullEntry(3, { author: "mallory" }),
   ]);
   fs.writeFileSync(path.join(root, "trusted"), "# staging users\nalice  # maintainer\n\nbob\n");
-  const args = [
-    "staging-branch",
-    "--remote",
-    remote.dir,
-    "--pulls",
-    path.join(root, "pulls.json"),
-    "--trusted",
-    path.join(root, "trusted"),
-    "--work-dir",
-    path.join(root, "work"),
-  ];
+  const args = stagingBranchArgv(root, remote.dir);
   return { root, remote, heads, args };
 }
 

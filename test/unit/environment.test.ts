@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isPinned } from "../../components/imageNames";
 import { checksumAnnotations } from "../../pipeline/configChecksum";
-import { type Registered, runProgram } from "../support/mockProgram";
+import { type Registered, redactPulumiSecrets, runProgram } from "../support/mockProgram";
 
 const key = (type: string, name: string) => `${type}::${name}`;
 
@@ -124,17 +124,10 @@ describe.each(["staging", "production"] as const)("the %s environment", (stack) 
   });
 
   it("puts secret values only into Kubernetes Secrets", () => {
-    // A Pulumi secret (kept encrypted in state) is allowed; the mock shows it wrapped like this.
-    const secretSignature = "4dabf18193072939515e22adb298388d";
-    const withoutPulumiSecrets = (value: unknown): unknown =>
-      value && typeof value === "object"
-        ? secretSignature in value
-          ? "[secret]"
-          : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutPulumiSecrets(v)]))
-        : value;
+    // A Pulumi secret (kept encrypted in state) is allowed.
     const leaks = resources
       .filter((r) => r.type !== "kubernetes:core/v1:Secret")
-      .filter((r) => JSON.stringify(withoutPulumiSecrets(r.inputs)).includes("5ecret"))
+      .filter((r) => JSON.stringify(redactPulumiSecrets(r.inputs)).includes("5ecret"))
       .map((r) => `${r.type} ${r.name}`);
     expect(leaks).toEqual([]);
     const secrets = JSON.stringify(ofType(resources, "kubernetes:core/v1:Secret").map((r) => r.inputs));

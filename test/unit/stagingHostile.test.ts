@@ -9,7 +9,7 @@ import { printable } from "../../cli/printable";
 import { withoutAmAdvice } from "../../lib/git/repo";
 import { assembleStagingBranch, InvalidRequestError, pushAdvice } from "../../lib/staging/assemble";
 import { FixtureRemote, git, pullEntry, writePulls } from "../../local/gitFixtures";
-import { runCli } from "../support/cli";
+import { runCli, stagingBranchArgv } from "../support/cli";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kci-hostile-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -29,17 +29,7 @@ function setup(titles: Record<number, string> = {}) {
     pullEntry(3, { author: titles[3] ?? "alice" }),
   ]);
   fs.writeFileSync(path.join(root, "trusted"), "alice\n");
-  const args = (remoteArg = remote.dir) => [
-    "staging-branch",
-    "--remote",
-    remoteArg,
-    "--pulls",
-    path.join(root, "pulls.json"),
-    "--trusted",
-    path.join(root, "trusted"),
-    "--work-dir",
-    path.join(root, "work"),
-  ];
+  const args = (remoteArg = remote.dir) => stagingBranchArgv(root, remoteArg);
   return { root, remote, args };
 }
 
