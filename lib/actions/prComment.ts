@@ -1,4 +1,4 @@
-import { Octokit } from "@octokit/rest";
+import { createOctokit } from "../forge/octokit";
 
 export interface IssueComment {
   id: number;
@@ -47,10 +47,7 @@ export function githubCommentClient(options: {
   apiUrl?: string;
 }): CommentClient {
   const { owner, repo } = options;
-  const octokit = new Octokit({
-    auth: options.token,
-    ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}),
-  });
+  const octokit = createOctokit({ token: options.token, baseUrl: options.apiUrl });
   return {
     list: async (pr) =>
       (

@@ -33,19 +33,24 @@ function fetchWithDeadline(timeoutMs: number) {
 
 /**
  * An Octokit whose every request (each retry included) ends by a deadline, and which logs
- * nothing: failures are reported once, by the callers' errors, with the URL named.
+ * nothing: failures are reported once, by the callers' errors, with the URL named. `Kit` is
+ * Octokit with plugins, `extra` their options (and any other constructor option to override).
  */
-export function createOctokit(options: OctokitOptions): Octokit {
+export function createOctokit<K extends typeof Octokit = typeof Octokit>(
+  options: OctokitOptions,
+  Kit: K = Octokit as K,
+  extra: Partial<ConstructorParameters<K>[0]> = {},
+): InstanceType<K> {
   const quiet = () => undefined;
   const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
-  const octokit = new Octokit({
+  return new Kit({
     auth: options.token,
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/$/, "") } : {}),
     userAgent: "kernelci-deploy",
     log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
     request: { fetch: fetchWithDeadline(timeoutMs) },
-  });
-  return octokit;
+    ...extra,
+  }) as InstanceType<K>;
 }
 
 interface OctokitFailure {

@@ -1,6 +1,7 @@
 import { retry } from "@octokit/plugin-retry";
 import { type ThrottlingOptions, throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
+import { createOctokit } from "./octokit";
 
 /** A comment on a PR (an issue comment, in GitHub's terms). */
 export interface PrComment {
@@ -67,23 +68,25 @@ const RetryingOctokit = Octokit.plugin(retry, throttling);
 function retryingOctokit(options: GithubPullRequestOptions) {
   const retries = options.retries ?? 3;
   const quiet = () => undefined;
-  const octokit = new RetryingOctokit({
-    auth: options.token,
-    baseUrl: (options.apiUrl ?? "https://api.github.com").replace(/\/$/, ""),
-    userAgent: "kernelci-deploy kcibot",
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-    retry: { retries, retryAfterBaseValue: options.backoffMs ?? 1000 },
-    throttle: {
-      onRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
-      onSecondaryRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
-      ...(options.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
+  return createOctokit(
+    {
+      token: options.token,
+      baseUrl: options.apiUrl ?? "https://api.github.com",
+      timeoutMs: options.timeoutMs,
     },
-  });
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  octokit.hook.before("request", (request) => {
-    request.request = { ...request.request, signal: AbortSignal.timeout(timeoutMs) };
-  });
-  return octokit;
+    RetryingOctokit,
+    {
+      userAgent: "kernelci-deploy kcibot",
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+      retry: { retries, retryAfterBaseValue: options.backoffMs ?? 1000 },
+      throttle: {
+        onRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) => count < retries,
+        onSecondaryRateLimit: (_after: number, _opts: object, _kit: unknown, count: number) =>
+          count < retries,
+        ...(options.paceWrites === false ? { write: unpaced, notifications: unpaced } : {}),
+      },
+    },
+  );
 }
 
 /** A PullRequestClient on GitHub's REST API: retried on 5xx, throttled on rate limits. */
