@@ -53,12 +53,3 @@ export function provablyOwnStale(
     why: `taken by interrupted deploy #${interrupted.deploy} on ${interrupted.hostname}, whose process is gone`,
   };
 }
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

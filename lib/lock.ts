@@ -19,7 +19,8 @@ function readOwner(lockfilePath: string): LockOwner | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Does process `pid` of this host still run? */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -35,7 +36,7 @@ function isAlive(pid: number): boolean {
  */
 export function heldByDeadProcess(lockfilePath: string): boolean {
   const owner = readOwner(lockfilePath);
-  return owner !== null && owner.host === os.hostname() && !isAlive(owner.pid);
+  return owner !== null && owner.host === os.hostname() && !pidAlive(owner.pid);
 }
 
 /**
