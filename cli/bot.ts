@@ -10,7 +10,7 @@ import { startBotService } from "../bot/service";
 import { deployDurationsOf, timingOf } from "../bot/settings";
 import { parseTimeline, simulate } from "../bot/simulate";
 import { botSchema } from "../config/bot";
-import { readEngineEnv } from "../lib/engineEnv";
+import { LOCAL_STACK_PASSPHRASE, readEngineEnv } from "../lib/engineEnv";
 import { notifierFromEnv } from "../lib/notify/webhook";
 import { projectRoot } from "../lib/project";
 import { startSimulator } from "../local/kernelciSimulator/server";
@@ -93,7 +93,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   const engine = readEngineEnv(projectRoot, io.env) ?? {};
   const envVars: Record<string, string> = { ...engine };
   if (bot.stack === "local" && !io.env.PULUMI_CONFIG_PASSPHRASE && !io.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
-    envVars.PULUMI_CONFIG_PASSPHRASE = "kernelci-local-only"; // the local stack's dummy secrets only
+    envVars.PULUMI_CONFIG_PASSPHRASE = LOCAL_STACK_PASSPHRASE;
   }
   const deployer = new PulumiDeployer({
     stackName: bot.stack,

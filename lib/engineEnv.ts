@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** The passphrase of the local stack's dummy secrets (Pulumi.local.yaml; scripts/env too). */
+export const LOCAL_STACK_PASSPHRASE = "kernelci-local-only";
+
 /**
  * The environment scripts/setup wrote for this checkout's Pulumi engine (`.pulumi/engine.env`):
  * the engine first on PATH and the local file backend, unless `env` already names a backend.

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { parse, parseDocument } from "yaml";
-import { readEngineEnv } from "../lib/engineEnv";
+import { LOCAL_STACK_PASSPHRASE, readEngineEnv } from "../lib/engineEnv";
 import { projectRoot } from "../lib/project";
 import { createLocalForge } from "./forge";
 
@@ -21,7 +21,7 @@ export function engineEnv(): Record<string, string> {
       `No Pulumi engine installed (${path.join(projectRoot, ".pulumi/engine.env")} is missing): run scripts/setup, then npm test again.`,
     );
   }
-  return { ...env, PULUMI_CONFIG_PASSPHRASE: "kernelci-local-only" };
+  return { ...env, PULUMI_CONFIG_PASSPHRASE: LOCAL_STACK_PASSPHRASE };
 }
 
 /** The project's own CLI, found where scripts/setup put it. */
